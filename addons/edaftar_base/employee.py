@@ -1,0 +1,131 @@
+# This file is part of e-Daftar.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.i18n import gettext
+from trytond.model import fields
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import Eval
+
+from .exceptions import EmployeeUserError, PrincipalError
+
+# Changes to these fields change somebody's scope.
+SCOPE_FIELDS = {
+    'user', 'edaftar_unit', 'principal', 'start_date', 'end_date'}
+
+
+class Employee(metaclass=PoolMeta):
+    __name__ = 'company.employee'
+
+    user = fields.Many2One(
+        'res.user', "User", ondelete='SET NULL',
+        help="The login this person uses in e-Daftar; "
+        "a user is linked to one active employee.")
+    edaftar_unit = fields.Many2One(
+        'edaftar.org.unit', "Unit", ondelete='RESTRICT',
+        help="The department, wing, section or office where the person "
+        "is posted.")
+    designation = fields.Many2One(
+        'edaftar.designation', "Designation", ondelete='RESTRICT')
+    principal = fields.Many2One(
+        'company.employee', "Principal", ondelete='SET NULL',
+        domain=[
+            ('id', '!=', Eval('id', -1)),
+            ('company', '=', Eval('company', -1)),
+            ],
+        help="For a PA or PS: the officer they act for.")
+    assistants = fields.One2Many(
+        'company.employee', 'principal', "PA/PS", readonly=True)
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls.__access__.add('edaftar_unit')
+
+    def get_rec_name(self, name):
+        name = super().get_rec_name(name)
+        if self.designation:
+            name = f'{name} ({self.designation.rec_name})'
+        return name
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        domain = super().search_rec_name(name, clause)
+        return ['OR', domain, ('designation.name',) + tuple(clause[1:])]
+
+    @classmethod
+    def validate_fields(cls, employees, field_names):
+        super().validate_fields(employees, field_names)
+        cls.check_principal(employees, field_names)
+        cls.check_user(employees, field_names)
+
+    @classmethod
+    def check_principal(cls, employees, field_names=None):
+        if field_names and 'principal' not in field_names:
+            return
+        for employee in employees:
+            principal = employee.principal
+            if not principal:
+                continue
+            if principal == employee:
+                raise PrincipalError(gettext(
+                        'edaftar_base.msg_principal_self',
+                        employee=employee.rec_name))
+            if principal.principal == employee:
+                raise PrincipalError(gettext(
+                        'edaftar_base.msg_principal_mutual',
+                        employee=employee.rec_name,
+                        principal=principal.rec_name))
+
+    @classmethod
+    def check_user(cls, employees, field_names=None):
+        if field_names and not (field_names & {
+                    'user', 'start_date', 'end_date'}):
+            return
+        for employee in employees:
+            if not employee.user or not employee.active:
+                continue
+            others = cls.search([
+                    ('user', '=', employee.user.id),
+                    ('id', '!=', employee.id),
+                    ('active', '=', True),
+                    ], limit=1)
+            if others:
+                raise EmployeeUserError(gettext(
+                        'edaftar_base.msg_employee_user_unique',
+                        user=employee.user.rec_name,
+                        employee=employee.rec_name,
+                        other=others[0].rec_name))
+
+    @classmethod
+    def on_modification(cls, mode, employees, field_names=None):
+        pool = Pool()
+        User = pool.get('res.user')
+        AuditLog = pool.get('edaftar.audit.log')
+        super().on_modification(mode, employees, field_names=field_names)
+        if mode != 'write' or field_names & SCOPE_FIELDS:
+            User._edaftar_scope_cache.clear()
+        if mode != 'delete' and (
+                mode == 'create' or 'user' in field_names):
+            cls._link_users(employees)
+        if mode != 'write' or field_names & (SCOPE_FIELDS | {'designation'}):
+            AuditLog.log(employees, mode, field_names=field_names)
+
+    @classmethod
+    def _link_users(cls, employees):
+        "Keep the company module's user-employee link in line with user"
+        pool = Pool()
+        User = pool.get('res.user')
+        to_write = []
+        for employee in employees:
+            user = employee.user
+            if not user or employee in user.employees:
+                continue
+            values = {'employees': [('add', [employee.id])]}
+            if not user.employee:
+                values['employee'] = employee.id
+            if employee.company not in user.companies:
+                values['companies'] = [('add', [employee.company.id])]
+                if not user.company:
+                    values['company'] = employee.company.id
+            to_write.extend(([user], values))
+        if to_write:
+            User.write(*to_write)
