@@ -11,8 +11,8 @@ from .exceptions import AuditLogAccessError
 
 
 class AuditLog(ModelSQL, ModelView):
-    "Audit Log"
     __name__ = 'edaftar.audit.log'
+    __string__ = "Audit Log"
 
     timestamp = fields.Timestamp("Time", required=True, readonly=True)
     user = fields.Many2One('res.user', "User", readonly=True)

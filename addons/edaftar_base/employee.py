@@ -28,17 +28,11 @@ class Employee(metaclass=PoolMeta):
     principal = fields.Many2One(
         'company.employee', "Principal", ondelete='SET NULL',
         domain=[
-            ('id', '!=', Eval('id', -1)),
             ('company', '=', Eval('company', -1)),
             ],
         help="For a PA or PS: the officer they act for.")
     assistants = fields.One2Many(
         'company.employee', 'principal', "PA/PS", readonly=True)
-
-    @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        cls.__access__.add('edaftar_unit')
 
     def get_rec_name(self, name):
         name = super().get_rec_name(name)

@@ -37,8 +37,8 @@ ALLOWED_PARENT_KINDS = {
 class OrgUnit(
         DeactivableMixin, sequence_ordered(), tree(separator=' / '),
         ModelSQL, ModelView):
-    "Organisation Unit"
     __name__ = 'edaftar.org.unit'
+    __string__ = "Organisation Unit"
 
     name = fields.Char("Name", required=True, translate=True)
     code = fields.Char(
@@ -167,7 +167,6 @@ class OrgUnit(
 
 
 class Designation(DeactivableMixin, ModelSQL, ModelView):
-    "Designation"
     __name__ = 'edaftar.designation'
 
     name = fields.Char("Name", required=True, translate=True,
@@ -179,4 +178,5 @@ class Designation(DeactivableMixin, ModelSQL, ModelView):
     @classmethod
     def __setup__(cls):
         super().__setup__()
-        cls._order = [('grade', 'DESC NULLS LAST'), ('name', 'ASC')]
+        cls._order = [
+            ('grade', 'DESC NULLS LAST'), ('name', 'ASC'), ('id', 'ASC')]

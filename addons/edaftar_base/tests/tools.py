@@ -1,0 +1,119 @@
+# This file is part of e-Daftar.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"Shared fixtures for the scenarios of the e-Daftar modules"
+import doctest
+import os
+import unittest
+
+from proteus import Model
+from trytond.modules.company.tests.tools import create_company, get_company
+from trytond.tests.test_tryton import (
+    doctest_checker, doctest_setup, doctest_teardown)
+
+__all__ = ['setup_government', 'get_user', 'run_scenario']
+
+PASSWORD = 'scenario-password'
+
+# unit code: (name, kind, parent code)
+UNITS = [
+    ('GOB', "Government of Balochistan", 'government', None),
+    ('CSO', "Chief Secretary's Office", 'executive', 'GOB'),
+    ('SGAD', "Services & General Administration", 'department', 'GOB'),
+    ('SGAD.ADM', "Admin Wing", 'wing', 'SGAD'),
+    ('SGAD.ADM.I', "Admin-I Section", 'section', 'SGAD.ADM'),
+    ('SGAD.ADM.II', "Admin-II Section", 'section', 'SGAD.ADM'),
+    ('SGAD.REG', "Regulations Wing", 'wing', 'SGAD'),
+    ('SGAD.REG.I', "Regulations-I Section", 'section', 'SGAD.REG'),
+    ('FIN', "Finance", 'department', 'GOB'),
+    ('FIN.BUD', "Budget Wing", 'wing', 'FIN'),
+    ('FIN.BUD.I', "Budget-I Section", 'section', 'FIN.BUD'),
+    ]
+
+# login: (name, groups, unit code, principal login)
+PEOPLE = [
+    ('secretary.sgad', "Secretary S&GAD", ['group_department_head'],
+        'SGAD', None),
+    ('ps.sgad', "PS to Secretary S&GAD", ['group_pa'], 'SGAD',
+        'secretary.sgad'),
+    ('as.admin', "Additional Secretary (Admin)", ['group_wing_head'],
+        'SGAD.ADM', None),
+    ('as.regs', "Additional Secretary (Regulations)", ['group_wing_head'],
+        'SGAD.REG', None),
+    ('so.admin1', "Section Officer (Admin-I)", ['group_section_officer'],
+        'SGAD.ADM.I', None),
+    ('so.admin2', "Section Officer (Admin-II)", ['group_section_officer'],
+        'SGAD.ADM.II', None),
+    ('secretary.fin', "Secretary Finance", ['group_department_head'],
+        'FIN', None),
+    ('so.budget1', "Section Officer (Budget-I)", ['group_section_officer'],
+        'FIN.BUD.I', None),
+    ('cs', "Chief Secretary", ['group_chief_secretary'], 'CSO', None),
+    ('auditor', "Auditor", ['group_auditor'], 'GOB', None),
+    ]
+
+
+def setup_government(config):
+    """Create the company, a small government (two departments, three
+    wings, five sections, the CS office) and one user per person."""
+    ModelData = Model.get('ir.model.data', config=config)
+    Group = Model.get('res.group', config=config)
+    Unit = Model.get('edaftar.org.unit', config=config)
+    Party = Model.get('party.party', config=config)
+    Employee = Model.get('company.employee', config=config)
+    User = Model.get('res.user', config=config)
+
+    create_company(config=config)
+    company = get_company(config=config)
+
+    units = {}
+    for code, name, kind, parent in UNITS:
+        unit = Unit(name=name, code=code.split('.')[-1], kind=kind)
+        unit.parent = units[parent] if parent else None
+        unit.save()
+        units[code] = unit
+
+    def group(xml_id):
+        return Group(ModelData.get_id('edaftar_base', xml_id, config.context))
+
+    employees = {}
+    for login, name, groups, unit, principal in PEOPLE:
+        user = User(login=login, name=name, password=PASSWORD)
+        user.groups.extend(group(g) for g in groups)
+        user.save()
+        party = Party(name=name)
+        party.save()
+        employee = Employee(
+            party=party, company=company, user=user,
+            edaftar_unit=units[unit])
+        if principal:
+            employee.principal = employees[principal]
+        employee.save()
+        employees[login] = employee
+    for unit, login in [
+            ('SGAD', 'secretary.sgad'), ('FIN', 'secretary.fin')]:
+        units[unit].head = employees[login]
+        units[unit].save()
+
+
+def get_user(login, config=None):
+    User = Model.get('res.user', config=config)
+    user, = User.find([('login', '=', login)])
+    return user
+
+
+def run_scenario(test_case, module_file, name):
+    "Run the doctest scenario name, beside module_file, inside test_case"
+    suite = doctest.DocFileSuite(
+        os.path.join(os.path.dirname(module_file), name),
+        module_relative=False,
+        setUp=doctest_setup, tearDown=doctest_teardown,
+        encoding='utf-8', checker=doctest_checker,
+        optionflags=(
+            doctest.REPORT_ONLY_FIRST_FAILURE | doctest.ELLIPSIS
+            | doctest.NORMALIZE_WHITESPACE))
+    result = unittest.TestResult()
+    suite.run(result)
+    problems = result.failures + result.errors
+    if problems:
+        test_case.fail('\n'.join(text for _, text in problems))
+    test_case.assertEqual(result.testsRun, 1)
