@@ -19,6 +19,7 @@ UNITS = [
     ('GOB', "Government of Balochistan", 'government', None),
     ('CSO', "Chief Secretary's Office", 'executive', 'GOB'),
     ('SGAD', "Services & General Administration", 'department', 'GOB'),
+    ('SGAD.CR', "Central Registry", 'section', 'SGAD'),
     ('SGAD.ADM', "Admin Wing", 'wing', 'SGAD'),
     ('SGAD.ADM.I', "Admin-I Section", 'section', 'SGAD.ADM'),
     ('SGAD.ADM.II', "Admin-II Section", 'section', 'SGAD.ADM'),
@@ -43,8 +44,14 @@ PEOPLE = [
         'SGAD.ADM.I', None),
     ('so.admin2', "Section Officer (Admin-II)", ['group_section_officer'],
         'SGAD.ADM.II', None),
+    ('officer.admin1', "Assistant (Admin-I)", ['group_officer'],
+        'SGAD.ADM.I', None),
+    ('registrar.sgad', "Diary Clerk S&GAD", ['group_registrar'],
+        'SGAD.CR', None),
     ('secretary.fin', "Secretary Finance", ['group_department_head'],
         'FIN', None),
+    ('as.budget', "Additional Secretary (Budget)", ['group_wing_head'],
+        'FIN.BUD', None),
     ('so.budget1', "Section Officer (Budget-I)", ['group_section_officer'],
         'FIN.BUD.I', None),
     ('cs', "Chief Secretary", ['group_chief_secretary'], 'CSO', None),
@@ -54,7 +61,7 @@ PEOPLE = [
 
 def setup_government(config):
     """Create the company, a small government (two departments, three
-    wings, five sections, the CS office) and one user per person."""
+    wings, six sections, the CS office) and one user per person."""
     ModelData = Model.get('ir.model.data', config=config)
     Group = Model.get('res.group', config=config)
     Unit = Model.get('edaftar.org.unit', config=config)
@@ -90,7 +97,9 @@ def setup_government(config):
         employee.save()
         employees[login] = employee
     for unit, login in [
-            ('SGAD', 'secretary.sgad'), ('FIN', 'secretary.fin')]:
+            ('SGAD', 'secretary.sgad'), ('FIN', 'secretary.fin'),
+            ('SGAD.ADM', 'as.admin'), ('SGAD.REG', 'as.regs'),
+            ('FIN.BUD', 'as.budget'), ('CSO', 'cs')]:
         units[unit].head = employees[login]
         units[unit].save()
 

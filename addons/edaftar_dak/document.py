@@ -1,0 +1,291 @@
+# This file is part of e-Daftar.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"What receipts and files share: a holder, moves, participants, numbers"
+import datetime as dt
+
+from sql import Null
+
+from trytond.i18n import gettext
+from trytond.model import Index, fields
+from trytond.pool import Pool
+from trytond.transaction import Transaction, without_check_access
+
+from .exceptions import DocumentDeleteError, NotHolderError
+
+PRIORITIES = [
+    ('normal', "Normal"),
+    ('urgent', "Urgent"),
+    ('immediate', "Immediate"),
+    ]
+CONFIDENTIALITIES = [
+    ('normal', "Normal"),
+    ('confidential', "Confidential"),
+    ('secret', "Secret"),
+    ]
+# Days given to act on a document marked without a due date.
+DUE_DAYS = {'normal': 7, 'urgent': 3, 'immediate': 1}
+
+
+class DocumentMixin:
+    """A document that moves along the hierarchy: a receipt or a file.
+
+    The holder fields are only ever changed by creating an
+    edaftar.movement; the classes using the mixin declare `state`,
+    `participants` and the `_movable_states` and `_open_states`."""
+    __slots__ = ()
+    _movable_states = set()
+    _open_states = set()
+
+    number = fields.Char("Number", readonly=True)
+    holder = fields.Many2One(
+        'company.employee', "Holder", readonly=True, ondelete='RESTRICT',
+        help="The person who has the document now.")
+    holder_unit = fields.Many2One(
+        'edaftar.org.unit', "Holder Unit", readonly=True,
+        ondelete='RESTRICT')
+    due_date = fields.Date("Due Date", readonly=True)
+    movements = fields.One2Many(
+        'edaftar.movement', 'document', "Movements", readonly=True,
+        order=[('sent_at', 'ASC'), ('id', 'ASC')])
+    priority = fields.Selection(
+        PRIORITIES, "Priority", required=True, sort=False)
+    confidentiality = fields.Selection(
+        CONFIDENTIALITIES, "Confidentiality", required=True, sort=False)
+    overdue = fields.Function(
+        fields.Boolean("Overdue"), 'get_overdue', searcher='search_overdue')
+    held_by_me = fields.Function(
+        fields.Boolean("Held by Me"), 'get_held_by_me',
+        searcher='search_held_by_me')
+    unread_by_me = fields.Function(
+        fields.Boolean("Unread by Me"), 'get_mine', searcher='search_mine')
+    sent_by_me = fields.Function(
+        fields.Boolean("Sent by Me"), 'get_mine', searcher='search_mine')
+    for_my_information = fields.Function(
+        fields.Boolean("For My Information"), 'get_mine',
+        searcher='search_mine')
+    flagged_by_me = fields.Function(
+        fields.Boolean("Flagged by Me"), 'get_mine', searcher='search_mine')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        open_states = list(cls._open_states)
+        cls._sql_indexes.update({
+                Index(t, (t.number, Index.Similarity(begin=True))),
+                Index(t, (t.holder, Index.Range()), (t.state, Index.Equality()),
+                    where=t.state.in_(open_states)),
+                Index(t, (t.holder_unit, Index.Range()),
+                    (t.state, Index.Equality()),
+                    where=t.state.in_(open_states)),
+                Index(t, (t.due_date, Index.Range()),
+                    where=t.state.in_(open_states)),
+                })
+
+    @classmethod
+    def default_priority(cls):
+        return 'normal'
+
+    @classmethod
+    def default_confidentiality(cls):
+        return 'normal'
+
+    def get_overdue(self, name):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        return bool(self.due_date and self.state in self._open_states
+            and self.due_date < Date.today())
+
+    @classmethod
+    def search_overdue(cls, name, clause):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        _, operator, value = clause[:3]
+        overdue = [
+            ('due_date', '<', Date.today()),
+            ('state', 'in', list(cls._open_states)),
+            ]
+        if (operator == '=') == bool(value):
+            return overdue
+        return ['OR',
+            ('due_date', '=', None),
+            ('due_date', '>=', Date.today()),
+            ('state', 'not in', list(cls._open_states)),
+            ]
+
+    def get_held_by_me(self, name):
+        return bool(self.holder and self.holder.id in self.acting_for())
+
+    @classmethod
+    def search_held_by_me(cls, name, clause):
+        _, operator, value = clause[:3]
+        operator = 'in' if (operator == '=') == bool(value) else 'not in'
+        return [('holder', operator, list(cls.acting_for()))]
+
+    @classmethod
+    def read(cls, ids, fields_names):
+        result = super().read(ids, fields_names)
+        # A client opening one document reads its movements (the form
+        # shows them): that is when the recipient has read it.
+        if (len(ids) == 1 and 'movements' in fields_names
+                and Transaction().check_access):
+            cls._opened(cls(ids[0]))
+        return result
+
+    @classmethod
+    def _opened(cls, document):
+        "Record that the current user opened document"
+        pool = Pool()
+        Movement = pool.get('edaftar.movement')
+        AuditLog = pool.get('edaftar.audit.log')
+        acting_for = cls.acting_for()
+        field = cls.__name__.split('.')[-1]
+        with without_check_access():
+            unread = Movement.search([
+                    (field, '=', document.id),
+                    ('to_employee', 'in', list(acting_for)),
+                    ('read_at', '=', None),
+                    ], limit=1)
+            confidential = document.confidentiality != 'normal'
+        if not unread and not confidential:
+            return
+        transaction = Transaction()
+        # RPC reads run in read-only transactions; the record of the
+        # opening is written in its own.
+        with transaction.new_transaction() as new:
+            if unread:
+                Movement.mark_read([document], acting_for)
+            if confidential:
+                AuditLog.log([document], 'open')
+            new.commit()
+
+    @classmethod
+    def get_mine(cls, documents, names):
+        ids = [d.id for d in documents]
+        result = {}
+        for name in names:
+            found = {d.id for d in cls.search([
+                        ('id', 'in', ids), (name, '=', True)])}
+            result[name] = {i: i in found for i in ids}
+        return result
+
+    @classmethod
+    def search_mine(cls, name, clause):
+        "Search the documents of the user's inbox tabs"
+        pool = Pool()
+        Movement = pool.get('edaftar.movement')
+        Flag = pool.get('edaftar.flag')
+        _, operator, value = clause[:3]
+        field = cls.__name__.split('.')[-1]
+        acting_for = list(cls.acting_for()) or [-1]
+        movement = Movement.__table__()
+        column = getattr(movement, field)
+        if name == 'unread_by_me':
+            query = movement.select(column, where=(
+                    movement.to_employee.in_(acting_for)
+                    & (movement.read_at == Null)
+                    & (movement.purpose == 'action')))
+        elif name == 'sent_by_me':
+            query = movement.select(column, where=(
+                    movement.from_employee.in_(acting_for)
+                    & (movement.to_employee != movement.from_employee)))
+        elif name == 'for_my_information':
+            query = movement.select(column, where=(
+                    movement.to_employee.in_(acting_for)
+                    & (movement.purpose == 'information')))
+        elif name == 'flagged_by_me':
+            flag = Flag.__table__()
+            query = flag.select(getattr(flag, field), where=(
+                    (flag.user == Transaction().user) & ~flag.done))
+        operator = 'in' if (operator == '=') == bool(value) else 'not in'
+        domain = [('id', operator, query)]
+        if name == 'sent_by_me':
+            domain.append(('holder', 'not in', acting_for))
+        return domain
+
+    @staticmethod
+    def acting_for():
+        "Ids of the employees the current user acts as"
+        User = Pool().get('res.user')
+        return User.get_edaftar_scope()['acting_for']
+
+    @classmethod
+    def check_holder(cls, documents):
+        "Refuse unless the current user holds (or acts for the holder of) all"
+        acting_for = cls.acting_for()
+        for document in documents:
+            if not document.holder or document.holder.id not in acting_for:
+                raise NotHolderError(gettext(
+                        'edaftar_dak.msg_not_holder',
+                        document=document.rec_name,
+                        holder=(document.holder.rec_name
+                            if document.holder else '-')))
+
+    @classmethod
+    def check_modification(cls, mode, documents, values=None, external=False):
+        super().check_modification(
+            mode, documents, values=values, external=external)
+        if mode == 'delete':
+            for document in documents:
+                if document.state != 'draft':
+                    raise DocumentDeleteError(gettext(
+                            'edaftar_dak.msg_document_delete_draft',
+                            document=document.rec_name))
+
+    @classmethod
+    def _add_participants(cls, pairs):
+        """Record that employees handled documents: pairs of
+        (document id, employee id). They keep seeing them."""
+        Participant = Pool().get(cls.participants.relation_name)
+        field = cls.participants.origin
+        pairs = {(d, e) for d, e in pairs if d and e}
+        if not pairs:
+            return
+        existing = set()
+        for document_ids in _chunks(sorted({d for d, _ in pairs})):
+            for record in Participant.search([
+                        (field, 'in', document_ids),
+                        ]):
+                existing.add(
+                    (getattr(record, field).id, record.employee.id))
+        new = pairs - existing
+        if new:
+            with without_check_access():
+                Participant.create([
+                        {field: d, 'employee': e} for d, e in sorted(new)])
+
+    @classmethod
+    def _default_due_date(cls, document):
+        pool = Pool()
+        Date = pool.get('ir.date')
+        return Date.today() + dt.timedelta(
+            days=DUE_DAYS.get(document.priority, 7))
+
+    @classmethod
+    def _set_holder(cls, document, employee, unit, due_date=None):
+        "Hand the document over; called by edaftar.movement only"
+        values = {
+            'holder': employee.id if employee else None,
+            'holder_unit': unit.id if unit else None,
+            }
+        if due_date is not None:
+            values['due_date'] = due_date
+        with without_check_access():
+            cls.write([document], values)
+
+
+def _chunks(ids, size=1000):
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
+def employee_unit_department(employee):
+    "Return the department (or office) an employee's posting belongs to"
+    pool = Pool()
+    OrgUnit = pool.get('edaftar.org.unit')
+    if not employee or not employee.edaftar_unit:
+        return None
+    unit_id = OrgUnit.ancestor_of_kind(
+        employee.edaftar_unit.id,
+        ('department', 'executive', 'division', 'district'))
+    return OrgUnit(unit_id) if unit_id else None

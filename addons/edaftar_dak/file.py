@@ -1,0 +1,216 @@
+# This file is part of e-Daftar.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.i18n import gettext
+from trytond.model import (
+    ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.pool import Pool
+from trytond.pyson import Eval
+
+from .document import DocumentMixin, employee_unit_department
+from .exceptions import StateError
+
+
+class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
+    __name__ = 'edaftar.file'
+    __string__ = "File"
+    _history = True
+    _rec_name = 'number'
+    _movable_states = {'open'}
+    _open_states = {'open'}
+
+    subject = fields.Char(
+        "Subject", required=True, strip=True,
+        states={'readonly': Eval('state') != 'open'})
+    description = fields.Text(
+        "Description", states={'readonly': Eval('state') != 'open'})
+    section = fields.Many2One(
+        'edaftar.org.unit', "Section", required=True, readonly=True,
+        ondelete='RESTRICT', help="The unit that opened and owns the file.")
+    department = fields.Many2One(
+        'edaftar.org.unit', "Department", readonly=True, ondelete='RESTRICT')
+    opened_by = fields.Many2One(
+        'company.employee', "Opened By", readonly=True)
+    receipts = fields.One2Many(
+        'edaftar.receipt', 'file', "Receipts", readonly=True)
+    notes = fields.One2Many(
+        'edaftar.note', 'file', "Noting",
+        order=[('number', 'ASC')],
+        states={
+            'readonly': (Eval('state') != 'open') | ~Eval('held_by_me'),
+            },
+        help="Numbered paragraphs; the holder adds new ones.")
+    closing_remark = fields.Text(
+        "Closing Remark",
+        states={'readonly': Eval('state') != 'open'},
+        help="Required to close: how the case was concluded.")
+    reopen_reason = fields.Text(
+        "Reason to Reopen",
+        states={'invisible': Eval('state') == 'open'},
+        help="Required to reopen a closed or archived file.")
+    participants = fields.Many2Many(
+        'edaftar.file-company.employee', 'file', 'employee',
+        "Participants", readonly=True)
+    state = fields.Selection([
+            ('open', "Open"),
+            ('closed', "Closed"),
+            ('archived', "Archived"),
+            ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('id', 'DESC')]
+        cls._transitions |= {
+            ('open', 'closed'),
+            ('closed', 'archived'),
+            ('closed', 'open'),
+            ('archived', 'open'),
+            }
+        cls._buttons.update({
+                'move': {
+                    'invisible': Eval('state') != 'open',
+                    'depends': ['state'],
+                    },
+                'pull_back': {
+                    'invisible': Eval('state') != 'open',
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': Eval('state') != 'open',
+                    'depends': ['state'],
+                    },
+                'archive': {
+                    'invisible': Eval('state') != 'closed',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': Eval('state') == 'open',
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'open'
+
+    def get_rec_name(self, name):
+        return f'{self.number}: {self.subject}'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause[:3]
+        bool_op = 'AND' if operator.startswith(('!', 'not ')) else 'OR'
+        return [bool_op,
+            ('number', operator, value),
+            ('subject', operator, value),
+            ]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        pool = Pool()
+        Receipt = pool.get('edaftar.receipt')
+        Sequence = pool.get('edaftar.document.sequence')
+        Date = pool.get('ir.date')
+        values = super().preprocess_values(mode, values)
+        if mode == 'create':
+            # The creator opens and holds the file, numbered in their
+            # department's file register.
+            employee = Receipt._current_employee()
+            if not employee or not employee.edaftar_unit:
+                raise StateError(gettext('edaftar_dak.msg_no_employee'))
+            department = employee_unit_department(employee)
+            values.update({
+                    'holder': employee.id,
+                    'holder_unit': employee.edaftar_unit.id,
+                    'section': employee.edaftar_unit.id,
+                    'department': department.id,
+                    'opened_by': employee.id,
+                    'number': Sequence.next_number(
+                        'file', department, Date.today()),
+                    })
+        return values
+
+    @classmethod
+    def on_modification(cls, mode, files, field_names=None):
+        pool = Pool()
+        AuditLog = pool.get('edaftar.audit.log')
+        super().on_modification(mode, files, field_names=field_names)
+        if mode == 'create':
+            cls._add_participants((f.id, f.holder.id) for f in files)
+            AuditLog.log(files, 'open')
+
+    @classmethod
+    def copy(cls, files, default=None):
+        "A copy is a new file on the same subject, without its contents"
+        default = default.copy() if default is not None else {}
+        for name in ['receipts', 'notes', 'movements', 'participants',
+                'closing_remark', 'reopen_reason', 'due_date']:
+            default.setdefault(name, None)
+        default.setdefault('state', 'open')
+        return super().copy(files, default=default)
+
+    @classmethod
+    @ModelView.button_action('edaftar_dak.wizard_move')
+    def move(cls, files):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def pull_back(cls, files):
+        Movement = Pool().get('edaftar.movement')
+        Movement.pull_back(files)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('closed')
+    def close(cls, files):
+        Movement = Pool().get('edaftar.movement')
+        cls.check_holder(files)
+        for file in files:
+            if not file.closing_remark:
+                raise StateError(gettext(
+                        'edaftar_dak.msg_close_needs_remark',
+                        document=file.rec_name))
+        Movement.record_in_place(files, 'close', lambda f: f.closing_remark)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('archived')
+    def archive(cls, files):
+        AuditLog = Pool().get('edaftar.audit.log')
+        cls.check_holder(files)
+        AuditLog.log(files, 'archive')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('open')
+    def reopen(cls, files):
+        Movement = Pool().get('edaftar.movement')
+        cls.check_holder(files)
+        for file in files:
+            if not file.reopen_reason:
+                raise StateError(gettext(
+                        'edaftar_dak.msg_reopen_needs_reason',
+                        document=file.rec_name))
+        Movement.record_in_place(files, 'reopen', lambda f: f.reopen_reason)
+        cls.write(files, {'reopen_reason': None})
+
+
+class FileParticipant(ModelSQL):
+    __name__ = 'edaftar.file-company.employee'
+    __string__ = "File Participant"
+
+    file = fields.Many2One(
+        'edaftar.file', "File", required=True, ondelete='CASCADE')
+    employee = fields.Many2One(
+        'company.employee', "Employee", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.employee, Index.Range()), (t.file, Index.Range())),
+                Index(t, (t.file, Index.Range())),
+                })

@@ -1,0 +1,383 @@
+# This file is part of e-Daftar.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import datetime as dt
+
+from trytond.i18n import gettext
+from trytond.model import (
+    ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.pool import Pool
+from trytond.pyson import Bool, Eval, If
+from trytond.rpc import RPC
+
+from .document import DocumentMixin, employee_unit_department
+from .exceptions import LetterDateError, StateError
+
+MODES = [
+    ('hand', "By Hand"),
+    ('post', "Post"),
+    ('courier', "Courier"),
+    ('email', "E-mail"),
+    ('fax', "Fax"),
+    ('portal', "Citizen Portal"),
+    ]
+CATEGORIES = [
+    ('letter', "Letter"),
+    ('application', "Application"),
+    ('complaint', "Complaint"),
+    ('notification', "Notification"),
+    ('order', "Order / Directive"),
+    ('summary', "Summary"),
+    ('court', "Court Case"),
+    ('assembly', "Assembly Business"),
+    ('other', "Other"),
+    ]
+
+_draft_only = {'readonly': Eval('state') != 'draft'}
+
+
+class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
+    __name__ = 'edaftar.receipt'
+    __string__ = "Receipt"
+    _history = True
+    _rec_name = 'number'
+    _movable_states = {'registered', 'in_process', 'actioned'}
+    _open_states = {'draft', 'registered', 'in_process', 'actioned'}
+
+    department = fields.Many2One(
+        'edaftar.org.unit', "Department", required=True,
+        ondelete='RESTRICT', states=_draft_only,
+        domain=[('kind', 'in',
+                ['department', 'executive', 'division', 'district'])],
+        help="The department whose register numbers the receipt.")
+    received_date = fields.Date(
+        "Received", required=True, states=_draft_only)
+    mode = fields.Selection(
+        MODES, "Mode", required=True, sort=False, states=_draft_only)
+    sender_name = fields.Char(
+        "Sender", required=True, states=_draft_only, strip=True)
+    sender_designation = fields.Char(
+        "Sender Designation", states=_draft_only)
+    sender_organisation = fields.Char(
+        "Sender Organisation", states=_draft_only)
+    sender_address = fields.Text("Sender Address", states=_draft_only)
+    letter_ref = fields.Char("Letter Reference", states=_draft_only)
+    letter_date = fields.Date(
+        "Letter Date", states=_draft_only,
+        domain=[If(Bool(Eval('letter_date')) & Bool(Eval('received_date')),
+                ('letter_date', '<=', Eval('received_date')), ())])
+    subject = fields.Char(
+        "Subject", required=True, states=_draft_only, strip=True)
+    category = fields.Selection(
+        CATEGORIES, "Category", required=True, sort=False,
+        states=_draft_only)
+    file = fields.Many2One(
+        'edaftar.file', "File", readonly=True, ondelete='RESTRICT',
+        help="The file the receipt is placed in.")
+    registered_by = fields.Many2One(
+        'company.employee', "Registered By", readonly=True)
+    registered_at = fields.Timestamp("Registered At", readonly=True)
+    disposal_remark = fields.Text(
+        "Disposal Remark",
+        states={
+            'readonly': ~Eval('state').in_(
+                ['registered', 'in_process', 'actioned']),
+            },
+        help="Required to close: how the matter was disposed of.")
+    reopen_reason = fields.Text(
+        "Reason to Reopen",
+        states={
+            'invisible': ~Eval('state').in_(['closed', 'archived']),
+            },
+        help="Required to reopen a closed or archived receipt.")
+    participants = fields.Many2Many(
+        'edaftar.receipt-company.employee', 'receipt', 'employee',
+        "Participants", readonly=True,
+        help="Everyone the receipt went through; they keep seeing it.")
+    state = fields.Selection([
+            ('draft', "Draft"),
+            ('registered', "Registered"),
+            ('in_process', "In Process"),
+            ('actioned', "Actioned"),
+            ('closed', "Closed"),
+            ('archived', "Archived"),
+            ], "State", readonly=True, required=True, sort=False)
+    state_string = state.translated('state')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.received_date, Index.Range(order='DESC'))),
+                Index(t, (t.department, Index.Range()),
+                    (t.state, Index.Equality())),
+                Index(t, (t.file, Index.Range())),
+                })
+        cls._order = [('received_date', 'DESC'), ('id', 'DESC')]
+        cls.__rpc__['place_in_file'] = RPC(readonly=False, instantiate=0)
+        cls._transitions |= {
+            ('draft', 'registered'),
+            ('registered', 'in_process'),
+            ('in_process', 'actioned'),
+            ('registered', 'closed'),
+            ('in_process', 'closed'),
+            ('actioned', 'closed'),
+            ('closed', 'archived'),
+            ('closed', 'in_process'),
+            ('archived', 'in_process'),
+            }
+        cls._buttons.update({
+                'register': {
+                    'invisible': Eval('state') != 'draft',
+                    'depends': ['state'],
+                    },
+                'move': {
+                    'invisible': ~Eval('state').in_(
+                        list(cls._movable_states)),
+                    'depends': ['state'],
+                    },
+                'pull_back': {
+                    'invisible': ~Eval('state').in_(
+                        list(cls._movable_states)),
+                    'depends': ['state'],
+                    },
+                'put_in_file': {
+                    'invisible': (~Eval('state').in_(
+                            list(cls._movable_states))
+                        | Bool(Eval('file'))),
+                    'depends': ['state', 'file'],
+                    },
+                'actioned': {
+                    'invisible': Eval('state') != 'in_process',
+                    'depends': ['state'],
+                    },
+                'close': {
+                    'invisible': ~Eval('state').in_(
+                        list(cls._movable_states)),
+                    'depends': ['state'],
+                    },
+                'archive': {
+                    'invisible': Eval('state') != 'closed',
+                    'depends': ['state'],
+                    },
+                'reopen': {
+                    'invisible': ~Eval('state').in_(['closed', 'archived']),
+                    'depends': ['state'],
+                    },
+                })
+
+    @classmethod
+    def default_state(cls):
+        return 'draft'
+
+    @classmethod
+    def default_mode(cls):
+        return 'hand'
+
+    @classmethod
+    def default_category(cls):
+        return 'letter'
+
+    @classmethod
+    def default_received_date(cls):
+        return Pool().get('ir.date').today()
+
+    @classmethod
+    def default_department(cls):
+        employee = cls._current_employee()
+        department = employee_unit_department(employee)
+        return department.id if department else None
+
+    @staticmethod
+    def _current_employee():
+        pool = Pool()
+        User = pool.get('res.user')
+        Employee = pool.get('company.employee')
+        employee_id = User.get_edaftar_scope()['employee']
+        return Employee(employee_id) if employee_id else None
+
+    def get_rec_name(self, name):
+        return self.number or f'({self.id})'
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, value = clause[:3]
+        if operator.startswith('!') or operator.startswith('not '):
+            bool_op = 'AND'
+        else:
+            bool_op = 'OR'
+        return [bool_op,
+            ('number', operator, value),
+            ('subject', operator, value),
+            ]
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'create':
+            # Whoever creates the receipt holds it until it moves.
+            employee = cls._current_employee()
+            if employee:
+                values['holder'] = employee.id
+                values['holder_unit'] = (
+                    employee.edaftar_unit.id
+                    if employee.edaftar_unit else None)
+        return values
+
+    @classmethod
+    def validate_fields(cls, receipts, field_names):
+        super().validate_fields(receipts, field_names)
+        cls.check_letter_date(receipts, field_names)
+
+    @classmethod
+    def check_letter_date(cls, receipts, field_names=None):
+        if field_names and not (
+                field_names & {'letter_date', 'received_date'}):
+            return
+        today = Pool().get('ir.date').today()
+        for receipt in receipts:
+            if receipt.letter_date and receipt.letter_date > today:
+                raise LetterDateError(gettext(
+                        'edaftar_dak.msg_letter_date_future',
+                        receipt=receipt.subject,
+                        date=receipt.letter_date))
+            if receipt.received_date > today:
+                raise LetterDateError(gettext(
+                        'edaftar_dak.msg_received_date_future',
+                        receipt=receipt.subject,
+                        date=receipt.received_date))
+
+    @classmethod
+    def copy(cls, receipts, default=None):
+        default = default.copy() if default is not None else {}
+        for name in ['number', 'file', 'registered_by', 'registered_at',
+                'disposal_remark', 'reopen_reason', 'due_date',
+                'holder', 'holder_unit']:
+            default.setdefault(name, None)
+        default.setdefault('movements', None)
+        default.setdefault('participants', None)
+        return super().copy(receipts, default=default)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('registered')
+    def register(cls, receipts):
+        pool = Pool()
+        Sequence = pool.get('edaftar.document.sequence')
+        AuditLog = pool.get('edaftar.audit.log')
+        cls.check_holder(receipts)
+        employee = cls._current_employee()
+        now = dt.datetime.now()
+        for receipt in receipts:
+            receipt.number = Sequence.next_number(
+                'receipt', receipt.department, receipt.received_date)
+            receipt.registered_by = employee
+            receipt.registered_at = now
+        cls.save(receipts)
+        cls._add_participants(
+            (r.id, employee.id if employee else None) for r in receipts)
+        AuditLog.log(receipts, 'register')
+
+    @classmethod
+    @ModelView.button_action('edaftar_dak.wizard_move')
+    def move(cls, receipts):
+        pass
+
+    @classmethod
+    @ModelView.button
+    def pull_back(cls, receipts):
+        Movement = Pool().get('edaftar.movement')
+        Movement.pull_back(receipts)
+
+    @classmethod
+    @ModelView.button_action('edaftar_dak.wizard_put_in_file')
+    def put_in_file(cls, receipts):
+        pass
+
+    @classmethod
+    def place_in_file(cls, receipts, file):
+        "Put receipts the user holds in an open file the user holds"
+        pool = Pool()
+        File = pool.get('edaftar.file')
+        AuditLog = pool.get('edaftar.audit.log')
+        if isinstance(file, int):
+            file = File(file)
+        cls.check_holder(receipts)
+        File.check_holder([file])
+        for receipt in receipts:
+            if receipt.state not in cls._movable_states or receipt.file:
+                raise StateError(gettext(
+                        'edaftar_dak.msg_receipt_not_fileable',
+                        receipt=receipt.rec_name))
+        if file.state != 'open':
+            raise StateError(gettext(
+                    'edaftar_dak.msg_file_not_open', file=file.rec_name))
+        cls.write(receipts, {'file': file.id})
+        AuditLog.log(receipts, 'put_in_file', details=file.rec_name)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('actioned')
+    def actioned(cls, receipts):
+        AuditLog = Pool().get('edaftar.audit.log')
+        cls.check_holder(receipts)
+        AuditLog.log(receipts, 'actioned')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('closed')
+    def close(cls, receipts):
+        pool = Pool()
+        Movement = pool.get('edaftar.movement')
+        cls.check_holder(receipts)
+        for receipt in receipts:
+            if not receipt.disposal_remark:
+                raise StateError(gettext(
+                        'edaftar_dak.msg_close_needs_remark',
+                        document=receipt.rec_name))
+        Movement.record_in_place(
+            receipts, 'close', lambda r: r.disposal_remark)
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('archived')
+    def archive(cls, receipts):
+        AuditLog = Pool().get('edaftar.audit.log')
+        cls.check_holder(receipts)
+        AuditLog.log(receipts, 'archive')
+
+    @classmethod
+    @ModelView.button
+    @Workflow.transition('in_process')
+    def reopen(cls, receipts):
+        pool = Pool()
+        Movement = pool.get('edaftar.movement')
+        cls.check_holder(receipts)
+        for receipt in receipts:
+            if not receipt.reopen_reason:
+                raise StateError(gettext(
+                        'edaftar_dak.msg_reopen_needs_reason',
+                        document=receipt.rec_name))
+        Movement.record_in_place(
+            receipts, 'reopen', lambda r: r.reopen_reason)
+        cls.write(receipts, {'reopen_reason': None})
+
+
+class ReceiptParticipant(ModelSQL):
+    __name__ = 'edaftar.receipt-company.employee'
+    __string__ = "Receipt Participant"
+
+    receipt = fields.Many2One(
+        'edaftar.receipt', "Receipt", required=True, ondelete='CASCADE')
+    employee = fields.Many2One(
+        'company.employee', "Employee", required=True, ondelete='CASCADE')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_indexes.update({
+                Index(t, (t.employee, Index.Range()),
+                    (t.receipt, Index.Range())),
+                Index(t, (t.receipt, Index.Range())),
+                })

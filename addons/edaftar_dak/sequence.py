@@ -1,0 +1,73 @@
+# This file is part of e-Daftar.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+
+from trytond.model import ModelSQL, Unique, fields
+from trytond.pool import Pool
+from trytond.transaction import without_check_access
+
+# kind: (prefix pattern, padding)
+NUMBERING = {
+    'receipt': ('{code}-{year}-', 6),
+    'file': ('{code}-F-{year}-', 5),
+    'dispatch': ('{code}-D-{year}-', 6),
+    }
+
+
+class DocumentSequence(ModelSQL):
+    "One gapless register per department, year and kind of document"
+    __name__ = 'edaftar.document.sequence'
+    __string__ = "Document Sequence"
+
+    department = fields.Many2One(
+        'edaftar.org.unit', "Department", required=True, ondelete='RESTRICT')
+    year = fields.Integer("Year", required=True)
+    kind = fields.Selection(
+        [(k, k.title()) for k in NUMBERING], "Kind", required=True)
+    sequence = fields.Many2One(
+        'ir.sequence.strict', "Sequence", required=True, ondelete='RESTRICT')
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        cls._sql_constraints = [
+            ('department_year_kind_unique',
+                Unique(t, t.department, t.year, t.kind),
+                'edaftar_dak.msg_document_sequence_unique'),
+            ]
+
+    @classmethod
+    @without_check_access
+    def next_number(cls, kind, department, date):
+        """Return the next number of the department's register of kind for
+        the year of date, creating the register on its first use. The
+        strict sequence locks its row, so numbers are unique and gapless
+        even when many clerks register at once."""
+        pool = Pool()
+        Sequence = pool.get('ir.sequence.strict')
+        SequenceType = pool.get('ir.sequence.type')
+        ModelData = pool.get('ir.model.data')
+        records = cls.search([
+                ('department', '=', department.id),
+                ('year', '=', date.year),
+                ('kind', '=', kind),
+                ], limit=1)
+        if records:
+            record, = records
+        else:
+            prefix, padding = NUMBERING[kind]
+            sequence_type = SequenceType(ModelData.get_id(
+                    'edaftar_dak', f'sequence_type_{kind}'))
+            sequence = Sequence(
+                name=f'{department.code} {kind} {date.year}',
+                sequence_type=sequence_type,
+                prefix=prefix.format(code=department.code, year=date.year),
+                padding=padding)
+            sequence.save()
+            record = cls(
+                department=department, year=date.year, kind=kind,
+                sequence=sequence)
+            record.save()
+        return record.sequence.get()
+
+

@@ -1,0 +1,13 @@
+# This file is part of e-Daftar.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+from trytond.modules.company.tests import CompanyTestMixin
+from trytond.tests.test_tryton import ModuleTestCase
+
+
+class EdaftarDakTestCase(CompanyTestMixin, ModuleTestCase):
+    "Test e-Daftar Dak module"
+    module = 'edaftar_dak'
+    extras = []
+
+
+del ModuleTestCase
