@@ -6,7 +6,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.pool import Pool
-from trytond.pyson import Bool, Eval, If
+from trytond.pyson import Bool, Eval
 from trytond.rpc import RPC
 
 from .document import DocumentMixin, employee_unit_department
@@ -61,10 +61,7 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         "Sender Organisation", states=_draft_only)
     sender_address = fields.Text("Sender Address", states=_draft_only)
     letter_ref = fields.Char("Letter Reference", states=_draft_only)
-    letter_date = fields.Date(
-        "Letter Date", states=_draft_only,
-        domain=[If(Bool(Eval('letter_date')) & Bool(Eval('received_date')),
-                ('letter_date', '<=', Eval('received_date')), ())])
+    letter_date = fields.Date("Letter Date", states=_draft_only)
     subject = fields.Char(
         "Subject", required=True, states=_draft_only, strip=True)
     category = fields.Selection(
@@ -197,7 +194,8 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         return Employee(employee_id) if employee_id else None
 
     def get_rec_name(self, name):
-        return self.number or f'({self.id})'
+        return self.number or gettext(
+            'edaftar_dak.msg_receipt_draft_name', id=self.id)
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -246,6 +244,13 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                         'edaftar_dak.msg_received_date_future',
                         receipt=receipt.subject,
                         date=receipt.received_date))
+            if (receipt.letter_date
+                    and receipt.letter_date > receipt.received_date):
+                raise LetterDateError(gettext(
+                        'edaftar_dak.msg_letter_date_after_received',
+                        receipt=receipt.subject,
+                        letter_date=receipt.letter_date,
+                        received_date=receipt.received_date))
 
     @classmethod
     def copy(cls, receipts, default=None):

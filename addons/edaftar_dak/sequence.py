@@ -1,9 +1,11 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 
+from trytond import backend
 from trytond.model import ModelSQL, Unique, fields
+from trytond.model.exceptions import SQLConstraintError
 from trytond.pool import Pool
-from trytond.transaction import without_check_access
+from trytond.transaction import Transaction, without_check_access
 
 # kind: (prefix pattern, padding)
 NUMBERING = {
@@ -43,31 +45,50 @@ class DocumentSequence(ModelSQL):
         the year of date, creating the register on its first use. The
         strict sequence locks its row, so numbers are unique and gapless
         even when many clerks register at once."""
+        domain = [
+            ('department', '=', department.id),
+            ('year', '=', date.year),
+            ('kind', '=', kind),
+            ]
+        records = cls.search(domain, limit=1)
+        if not records:
+            if backend.name == 'postgresql':
+                # Open the register in a transaction of its own, so that
+                # clerks racing on the first number of the year all end
+                # up on the same register.
+                transaction = Transaction()
+                with transaction.new_transaction() as new:
+                    try:
+                        cls._open_register(kind, department, date)
+                        new.commit()
+                    except (backend.DatabaseIntegrityError,
+                            SQLConstraintError):
+                        # Another clerk opened it first.
+                        new.rollback()
+                # This transaction's snapshot predates the register: start
+                # again (the dispatcher retries) to number from it.
+                raise backend.DatabaseOperationalError(
+                    'register opened concurrently')
+            cls._open_register(kind, department, date)
+            records = cls.search(domain, limit=1)
+        record, = records
+        return record.sequence.get()
+
+    @classmethod
+    def _open_register(cls, kind, department, date):
         pool = Pool()
         Sequence = pool.get('ir.sequence.strict')
         SequenceType = pool.get('ir.sequence.type')
         ModelData = pool.get('ir.model.data')
-        records = cls.search([
-                ('department', '=', department.id),
-                ('year', '=', date.year),
-                ('kind', '=', kind),
-                ], limit=1)
-        if records:
-            record, = records
-        else:
-            prefix, padding = NUMBERING[kind]
-            sequence_type = SequenceType(ModelData.get_id(
-                    'edaftar_dak', f'sequence_type_{kind}'))
-            sequence = Sequence(
-                name=f'{department.code} {kind} {date.year}',
-                sequence_type=sequence_type,
-                prefix=prefix.format(code=department.code, year=date.year),
-                padding=padding)
-            sequence.save()
-            record = cls(
-                department=department, year=date.year, kind=kind,
-                sequence=sequence)
-            record.save()
-        return record.sequence.get()
+        prefix, padding = NUMBERING[kind]
+        sequence = Sequence(
+            name=f'{department.code} {kind} {date.year}',
+            sequence_type=SequenceType(ModelData.get_id(
+                    'edaftar_dak', f'sequence_type_{kind}')),
+            prefix=prefix.format(code=department.code, year=date.year),
+            padding=padding)
+        sequence.save()
+        cls(department=department, year=date.year, kind=kind,
+            sequence=sequence).save()
 
 

@@ -1,16 +1,27 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Shared fixtures for the scenarios of the e-Daftar modules"
+import base64
+import contextlib
 import doctest
+import json
 import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
 import unittest
+import urllib.error
+import urllib.request
 
 from proteus import Model
 from trytond.modules.company.tests.tools import create_company, get_company
 from trytond.tests.test_tryton import (
     doctest_checker, doctest_setup, doctest_teardown)
 
-__all__ = ['setup_government', 'get_user', 'run_scenario']
+__all__ = ['setup_government', 'get_user', 'run_scenario', 'JsonRpc',
+    'RPCError', 'trytond_server', 'PASSWORD']
 
 PASSWORD = 'scenario-password'
 
@@ -26,6 +37,7 @@ UNITS = [
     ('SGAD.REG', "Regulations Wing", 'wing', 'SGAD'),
     ('SGAD.REG.I', "Regulations-I Section", 'section', 'SGAD.REG'),
     ('FIN', "Finance", 'department', 'GOB'),
+    ('FIN.CR', "Finance Registry", 'section', 'FIN'),
     ('FIN.BUD', "Budget Wing", 'wing', 'FIN'),
     ('FIN.BUD.I', "Budget-I Section", 'section', 'FIN.BUD'),
     ]
@@ -52,6 +64,8 @@ PEOPLE = [
         'FIN', None),
     ('as.budget', "Additional Secretary (Budget)", ['group_wing_head'],
         'FIN.BUD', None),
+    ('registrar.fin', "Diary Clerk Finance", ['group_registrar'],
+        'FIN.CR', None),
     ('so.budget1', "Section Officer (Budget-I)", ['group_section_officer'],
         'FIN.BUD.I', None),
     ('cs', "Chief Secretary", ['group_chief_secretary'], 'CSO', None),
@@ -61,7 +75,7 @@ PEOPLE = [
 
 def setup_government(config):
     """Create the company, a small government (two departments, three
-    wings, six sections, the CS office) and one user per person."""
+    wings, seven sections, the CS office) and one user per person."""
     ModelData = Model.get('ir.model.data', config=config)
     Group = Model.get('res.group', config=config)
     Unit = Model.get('edaftar.org.unit', config=config)
@@ -126,3 +140,89 @@ def run_scenario(test_case, module_file, name):
     if problems:
         test_case.fail('\n'.join(text for _, text in problems))
     test_case.assertEqual(result.testsRun, 1)
+
+
+class RPCError(Exception):
+    "An error answered by the server: args are (kind, message, ...)"
+
+
+class JsonRpc:
+    "A minimal JSON-RPC client, as the web client and integrations call"
+
+    def __init__(self, url, database):
+        self.url = f'{url}/{database}/rpc/'
+        self.auth = None
+        self._id = 0
+
+    def login(self, login, password):
+        user_id, session, *_ = self.call(
+            'common.db.login', login, {'password': password})
+        token = base64.b64encode(
+            f'{login}:{user_id}:{session}'.encode()).decode()
+        self.auth = f'Session {token}'
+        self.user_id = user_id
+        self.context = self.call('model.res.user.get_preferences', True, {})
+        return user_id
+
+    def call(self, method, *params):
+        self._id += 1
+        request = urllib.request.Request(
+            self.url, data=json.dumps({
+                    'id': self._id, 'method': method,
+                    'params': list(params)}).encode(),
+            headers={'Content-Type': 'application/json'})
+        if self.auth:
+            request.add_header('Authorization', self.auth)
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                answer = json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            raise RPCError('HTTPError', error.code, error.reason)
+        if answer.get('error'):
+            raise RPCError(*answer['error'])
+        return answer['result']
+
+    def model(self, model, method, *args):
+        "Call model.method(*args, context) as the logged-in user"
+        return self.call(f'model.{model}.{method}', *args, self.context)
+
+
+@contextlib.contextmanager
+def trytond_server(database_uri, database_name, database_path=None):
+    """Run trytond on a free localhost port serving database_name (loaded
+    at start); yield its base URL."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        port = sock.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        conf = os.path.join(tmp, 'trytond.conf')
+        with open(conf, 'w') as fp:
+            # retry as in config/trytond-postgresql.conf: clerks queueing
+            # on a register retry rather than fail.
+            fp.write(f'[database]\nuri = {database_uri}\n'
+                f'path = {database_path or tmp}\nretry = 20\n'
+                f'[web]\nlisten = 127.0.0.1:{port}\n'
+                '[session]\nmax_attempt = 100\n')
+        env = {k: v for k, v in os.environ.items()
+            if not k.startswith('TRYTOND_')}
+        log = open(os.environ.get('EDAFTAR_TEST_SERVER_LOG', os.devnull), 'a')
+        server = subprocess.Popen(
+            [os.path.join(os.path.dirname(sys.executable), 'trytond'),
+                '-c', conf, '-d', database_name],
+            env=env, stdout=log, stderr=log)
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    with socket.create_connection(('127.0.0.1', port), 1):
+                        break
+                except OSError:
+                    if (server.poll() is not None
+                            or time.monotonic() > deadline):
+                        raise RuntimeError("trytond did not start")
+                    time.sleep(0.1)
+            yield f'http://127.0.0.1:{port}'
+        finally:
+            server.terminate()
+            server.wait(10)
+            log.close()

@@ -11,3 +11,7 @@ class EdaftarDakScenarioTestCase(unittest.TestCase):
     def test_scenario_dak(self):
         "The five steps across four users, two wings, two departments"
         run_scenario(self, __file__, 'scenario_dak.rst')
+
+    def test_scenario_bad_input(self):
+        "Bad input is refused with a clear message and changes nothing"
+        run_scenario(self, __file__, 'scenario_bad_input.rst')
