@@ -210,6 +210,7 @@ class FileParticipant(ModelSQL):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
+        cls.__access__.add('file')
         cls._sql_indexes.update({
                 Index(t, (t.employee, Index.Range()), (t.file, Index.Range())),
                 Index(t, (t.file, Index.Range())),

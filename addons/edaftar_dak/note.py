@@ -43,6 +43,8 @@ class Note(ModelSQL, ModelView):
         cls._sql_indexes.add(
             Index(t, (t.file, Index.Range()), (t.number, Index.Range())))
         cls._order = [('file', 'ASC'), ('number', 'ASC'), ('id', 'ASC')]
+        # Who may read or write a file may read or write its noting.
+        cls.__access__.add('file')
 
     def get_rec_name(self, name):
         return f'{self.file.number} / {self.number}'

@@ -381,6 +381,7 @@ class ReceiptParticipant(ModelSQL):
     def __setup__(cls):
         super().__setup__()
         t = cls.__table__()
+        cls.__access__.add('receipt')
         cls._sql_indexes.update({
                 Index(t, (t.employee, Index.Range()),
                     (t.receipt, Index.Range())),
