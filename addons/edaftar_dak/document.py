@@ -4,6 +4,7 @@
 import datetime as dt
 
 from sql import Null
+from sql.conditionals import Case
 
 from trytond.i18n import gettext
 from trytond.model import Index, fields
@@ -85,6 +86,15 @@ class DocumentMixin:
     @classmethod
     def default_priority(cls):
         return 'normal'
+
+    @staticmethod
+    def order_priority(tables):
+        "Immediate first, then urgent, then normal"
+        table, _ = tables[None]
+        return [Case(
+                (table.priority == 'immediate', 0),
+                (table.priority == 'urgent', 1),
+                else_=2)]
 
     @classmethod
     def default_confidentiality(cls):
