@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 "What receipts and files share: a holder, moves, participants, numbers"
 import datetime as dt
+from operator import attrgetter
 
 from sql import Null
 from sql.conditionals import Case
@@ -11,7 +12,7 @@ from trytond.model import Index, fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction, without_check_access
 
-from .exceptions import DocumentDeleteError, NotHolderError
+from .exceptions import DocumentDeleteError, NotHolderError, StateError
 
 PRIORITIES = [
     ('normal', "Normal"),
@@ -32,10 +33,12 @@ class DocumentMixin:
 
     The holder fields are only ever changed by creating an
     edaftar.movement; the classes using the mixin declare `state`,
-    `participants` and the `_movable_states` and `_open_states`."""
+    `participants`, `reopen_reason`, the field named by `_closing_remark`
+    and the `_movable_states` and `_open_states`."""
     __slots__ = ()
     _movable_states = set()
     _open_states = set()
+    _closing_remark = None
 
     number = fields.Char("Number", readonly=True)
     holder = fields.Many2One(
@@ -241,6 +244,44 @@ class DocumentMixin:
                     raise DocumentDeleteError(gettext(
                             'edaftar_dak.msg_document_delete_draft',
                             document=document.rec_name))
+
+    @classmethod
+    def _pull_back(cls, documents):
+        Movement = Pool().get('edaftar.movement')
+        Movement.pull_back(documents)
+
+    @classmethod
+    def _close(cls, documents):
+        "Close documents held by the user, which need their closing remark"
+        Movement = Pool().get('edaftar.movement')
+        cls.check_holder(documents)
+        remark = attrgetter(cls._closing_remark)
+        for document in documents:
+            if not remark(document):
+                raise StateError(gettext(
+                        'edaftar_dak.msg_close_needs_remark',
+                        document=document.rec_name))
+        Movement.record_in_place(documents, 'close', remark)
+
+    @classmethod
+    def _archive(cls, documents):
+        AuditLog = Pool().get('edaftar.audit.log')
+        cls.check_holder(documents)
+        AuditLog.log(documents, 'archive')
+
+    @classmethod
+    def _reopen(cls, documents):
+        "Reopen documents held by the user, which need a reason"
+        Movement = Pool().get('edaftar.movement')
+        cls.check_holder(documents)
+        for document in documents:
+            if not document.reopen_reason:
+                raise StateError(gettext(
+                        'edaftar_dak.msg_reopen_needs_reason',
+                        document=document.rec_name))
+        Movement.record_in_place(
+            documents, 'reopen', attrgetter('reopen_reason'))
+        cls.write(documents, {'reopen_reason': None})
 
     @classmethod
     def _add_participants(cls, pairs):

@@ -17,6 +17,7 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     _rec_name = 'number'
     _movable_states = {'open'}
     _open_states = {'open'}
+    _closing_remark = 'closing_remark'
 
     subject = fields.Char(
         "Subject", required=True, strip=True,
@@ -158,43 +159,25 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def pull_back(cls, files):
-        Movement = Pool().get('edaftar.movement')
-        Movement.pull_back(files)
+        cls._pull_back(files)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('closed')
     def close(cls, files):
-        Movement = Pool().get('edaftar.movement')
-        cls.check_holder(files)
-        for file in files:
-            if not file.closing_remark:
-                raise StateError(gettext(
-                        'edaftar_dak.msg_close_needs_remark',
-                        document=file.rec_name))
-        Movement.record_in_place(files, 'close', lambda f: f.closing_remark)
+        cls._close(files)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('archived')
     def archive(cls, files):
-        AuditLog = Pool().get('edaftar.audit.log')
-        cls.check_holder(files)
-        AuditLog.log(files, 'archive')
+        cls._archive(files)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('open')
     def reopen(cls, files):
-        Movement = Pool().get('edaftar.movement')
-        cls.check_holder(files)
-        for file in files:
-            if not file.reopen_reason:
-                raise StateError(gettext(
-                        'edaftar_dak.msg_reopen_needs_reason',
-                        document=file.rec_name))
-        Movement.record_in_place(files, 'reopen', lambda f: f.reopen_reason)
-        cls.write(files, {'reopen_reason': None})
+        cls._reopen(files)
 
 
 class FileParticipant(ModelSQL):

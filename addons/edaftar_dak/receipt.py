@@ -42,6 +42,7 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     _rec_name = 'number'
     _movable_states = {'registered', 'in_process', 'actioned'}
     _open_states = {'draft', 'registered', 'in_process', 'actioned'}
+    _closing_remark = 'disposal_remark'
 
     department = fields.Many2One(
         'edaftar.org.unit', "Department", required=True,
@@ -291,8 +292,7 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     @classmethod
     @ModelView.button
     def pull_back(cls, receipts):
-        Movement = Pool().get('edaftar.movement')
-        Movement.pull_back(receipts)
+        cls._pull_back(receipts)
 
     @classmethod
     @ModelView.button_action('edaftar_dak.wizard_put_in_file')
@@ -332,40 +332,19 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('closed')
     def close(cls, receipts):
-        pool = Pool()
-        Movement = pool.get('edaftar.movement')
-        cls.check_holder(receipts)
-        for receipt in receipts:
-            if not receipt.disposal_remark:
-                raise StateError(gettext(
-                        'edaftar_dak.msg_close_needs_remark',
-                        document=receipt.rec_name))
-        Movement.record_in_place(
-            receipts, 'close', lambda r: r.disposal_remark)
+        cls._close(receipts)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('archived')
     def archive(cls, receipts):
-        AuditLog = Pool().get('edaftar.audit.log')
-        cls.check_holder(receipts)
-        AuditLog.log(receipts, 'archive')
+        cls._archive(receipts)
 
     @classmethod
     @ModelView.button
     @Workflow.transition('in_process')
     def reopen(cls, receipts):
-        pool = Pool()
-        Movement = pool.get('edaftar.movement')
-        cls.check_holder(receipts)
-        for receipt in receipts:
-            if not receipt.reopen_reason:
-                raise StateError(gettext(
-                        'edaftar_dak.msg_reopen_needs_reason',
-                        document=receipt.rec_name))
-        Movement.record_in_place(
-            receipts, 'reopen', lambda r: r.reopen_reason)
-        cls.write(receipts, {'reopen_reason': None})
+        cls._reopen(receipts)
 
 
 class ReceiptParticipant(ModelSQL):
