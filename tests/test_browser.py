@@ -1,0 +1,232 @@
+# This file is part of e-Daftar.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""The sao web client against the demo government, in a real browser.
+
+A fresh SQLite database with every module of addons/ and the demo data
+(scripts/load-demo) is served by trytond on a free port; Debian's chromium,
+driven by Playwright, logs in as demo users. The activated and loaded
+database is cached under .cache/demo-db/, keyed by the contents of addons/,
+data/ and scripts/load-demo. Screenshots go to var/test-artifacts/.
+"""
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / 'config' / 'trytond.conf'
+SAO = ROOT / 'var' / 'sao' / 'package'
+ARTIFACTS = ROOT / 'var' / 'test-artifacts'
+CACHE = ROOT / '.cache' / 'demo-db'
+LOAD_DEMO = ROOT / 'scripts' / 'load-demo'
+DB = 'edaftar'
+PASSWORD = json.loads((ROOT / 'data' / 'demo.json').read_text())['password']
+CHROMIUM_ARGS = [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
+    '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync']
+TIMEOUT = 20_000  # ms, for the client to answer on a busy 2-core machine
+
+if not shutil.which('chromium'):
+    pytest.skip(
+        "chromium is missing (scripts/setup --browser)",
+        allow_module_level=True)
+if not (SAO / 'index.html').exists():
+    pytest.skip(
+        "the sao web client is missing (scripts/setup --sao)",
+        allow_module_level=True)
+
+from playwright.sync_api import expect, sync_playwright  # noqa: E402
+
+
+def modules():
+    return sorted(
+        p.parent.name for p in (ROOT / 'addons').glob('*/tryton.cfg'))
+
+
+def sources_hash():
+    "Hash of what the demo database is built from (module tests excluded)"
+    digest = hashlib.sha1()
+    files = [LOAD_DEMO, *sorted((ROOT / 'data').rglob('*'))]
+    for path in sorted((ROOT / 'addons').rglob('*')):
+        parts = set(path.relative_to(ROOT).parts)
+        if not (parts & {'tests', '__pycache__'}
+                or any(p.endswith('.egg-info') for p in parts)):
+            files.append(path)
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_database(path):
+    "Create <path>/edaftar.sqlite with all modules and the demo data"
+    env = dict(os.environ, TRYTOND_DATABASE__PATH=str(path))
+    (path / f'{DB}.sqlite').touch()
+    passfile = path / 'admin-password'
+    passfile.write_text(PASSWORD)
+    subprocess.run([
+            Path(sys.executable).parent / 'trytond-admin', '-c', CONFIG,
+            '-d', DB, '--email', 'admin@example.gov.pk',
+            '-u', *modules(), '--activate-dependencies'],
+        env=dict(env, TRYTONPASSFILE=str(passfile)), check=True,
+        capture_output=True)
+    subprocess.run([
+            sys.executable, LOAD_DEMO, '-c', CONFIG, '-d', DB,
+            '--path', path],
+        env=env, check=True, capture_output=True)
+
+
+@pytest.fixture(scope='module')
+def database(tmp_path_factory):
+    "Directory holding a copy of the demo database"
+    cached = CACHE / sources_hash() / f'{DB}.sqlite'
+    if not cached.exists():
+        build = tmp_path_factory.mktemp('build')
+        build_database(build)
+        shutil.rmtree(CACHE, ignore_errors=True)  # older versions
+        cached.parent.mkdir(parents=True)
+        shutil.copyfile(build / f'{DB}.sqlite', cached)
+    path = tmp_path_factory.mktemp('db')
+    shutil.copyfile(cached, path / f'{DB}.sqlite')
+    return path
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope='module')
+def server(database):
+    "URL of a trytond serving the demo database and the sao client"
+    port = free_port()
+    # config/trytond.conf sets [web] listen; a later file overrides it.
+    listen = database / 'listen.conf'
+    listen.write_text(f'[web]\nlisten = 127.0.0.1:{port}\n')
+    env = dict(os.environ,
+        TRYTOND_DATABASE__PATH=str(database), TRYTOND_WEB__ROOT=str(SAO))
+    log = open(database / 'trytond.log', 'w')
+    # -d loads the database's pool at start: without it, trytond 8.0.12
+    # answers the first login with KeyError 'res.user' (Cache.sync creates
+    # an empty pool that the login then takes as loaded).
+    process = subprocess.Popen([
+            Path(sys.executable).parent / 'trytond', '-c', CONFIG, listen,
+            '-d', DB],
+        env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f'http://127.0.0.1:{port}/'
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail("trytond stopped:\n"
+                    + (database / 'trytond.log').read_text()[-3000:])
+            try:
+                with urllib.request.urlopen(url, timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("trytond did not answer within 60 s")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope='module')
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which('chromium'), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    "A fresh browser page; its last state is saved as a screenshot"
+    context = browser.new_context(viewport={'width': 1280, 'height': 800})
+    context.set_default_timeout(TIMEOUT)
+    page = context.new_page()
+    yield page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f'{request.node.name}.png')
+    context.close()
+
+
+def login(page, url, login):
+    "Log in through sao's dialogs: user name first, then the password"
+    page.goto(url)
+    page.fill('input#login', login)
+    page.press('input#login', 'Enter')
+    page.fill('input[type=password]', PASSWORD)
+    page.press('input[type=password]', 'Enter')
+
+
+def row(container, name):
+    "The row of a sao tree (menu or list) showing the text name"
+    return container.locator('tr', has=container.page.locator(
+            f'div.column-char[title="{name}"]'))
+
+
+def expand(container, name):
+    row(container, name).locator('.expander').click()
+
+
+def test_department_head_sees_hierarchy(page, server):
+    "The S&GAD secretary browses the government hierarchy, no audit log"
+    expect.set_options(timeout=TIMEOUT)
+    login(page, server, 'secretary.sgad')
+    expect(page.locator('#user-preferences')).to_contain_text(
+        'Abdul Wahid Mengal')
+
+    menu = page.locator('#menu')
+    expand(menu, 'e-Daftar')
+    expand(menu, 'Organisation')
+    expect(row(menu, 'Government Hierarchy')).to_be_visible()
+    # e-Daftar's children are loaded and shown at once: what is not there
+    # now was not sent by the server.
+    expect(row(menu, 'Audit Log')).to_have_count(0)
+    expect(row(menu, 'Configuration')).to_have_count(0)
+
+    row(menu, 'Government Hierarchy').locator('div.column-char').click()
+    tab = page.locator('#tabs')
+    expect(tab.get_by_text('e-Daftar / Organisation / Government Hierarchy')
+        ).to_be_visible()
+    expect(row(tab, 'Government of Balochistan')).to_be_visible()
+    expect(row(tab, 'Services & General Administration Department')
+        ).to_have_count(0)
+    expand(tab, 'Government of Balochistan')
+    sgad = row(tab, 'Services & General Administration Department')
+    expect(sgad).to_be_visible()
+    expect(sgad).to_contain_text('SGAD')
+    expect(sgad).to_contain_text('Abdul Wahid Mengal (Secretary)')
+    expect(row(tab, 'Quetta Division')).to_be_visible()
+    expect(row(tab, "Chief Minister's Office")).to_be_visible()
+
+
+def test_auditor_has_audit_log(page, server):
+    "The counterpart of the negative above: the auditor has the menu"
+    expect.set_options(timeout=TIMEOUT)
+    login(page, server, 'auditor')
+    expect(page.locator('#user-preferences')).to_contain_text(
+        'Khalid Mehmood Marri')
+    menu = page.locator('#menu')
+    expand(menu, 'e-Daftar')
+    expect(row(menu, 'Audit Log')).to_be_visible()
