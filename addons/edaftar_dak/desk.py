@@ -38,7 +38,7 @@ class UnitStatistics(ModelSQL, ModelView):
         return receipt.select(
             receipt.holder_unit.as_('id'),
             receipt.holder_unit.as_('unit'),
-            Count(Literal('*')).as_('pending'),
+            Count(receipt.id).as_('pending'),
             count_if(receipt.priority != 'normal').as_('urgent'),
             count_if((receipt.due_date != Null)
                 & (receipt.due_date < today)).as_('overdue'),

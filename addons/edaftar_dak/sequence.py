@@ -1,11 +1,16 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-
 from trytond import backend
 from trytond.model import ModelSQL, Unique, fields
 from trytond.model.exceptions import SQLConstraintError
 from trytond.pool import Pool
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, TransactionError, without_check_access)
+
+
+class RegisterOpened(TransactionError):
+    "A register was opened after the transaction started: restart it"
+
 
 # kind: (prefix pattern, padding)
 NUMBERING = {
@@ -66,9 +71,8 @@ class DocumentSequence(ModelSQL):
                         # Another clerk opened it first.
                         new.rollback()
                 # This transaction's snapshot predates the register: start
-                # again (the dispatcher retries) to number from it.
-                raise backend.DatabaseOperationalError(
-                    'register opened concurrently')
+                # it again to number from the register.
+                raise RegisterOpened()
             cls._open_register(kind, department, date)
             records = cls.search(domain, limit=1)
         record, = records
