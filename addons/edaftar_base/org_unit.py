@@ -121,23 +121,29 @@ class OrgUnit(
     @classmethod
     def get_tree(cls):
         """Return the whole tree as a mapping with the parent, kind and
-        children of every unit (active or not), read once per change."""
+        children of every unit (active or not) and the units each employee
+        heads, read once per change."""
         tree_ = cls._tree_cache.get(None)
         if tree_ is not None:
             return tree_
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(table.id, table.parent, table.kind))
-        parent, kind, children = {}, {}, defaultdict(list)
-        for unit_id, parent_id, unit_kind in cursor:
+        cursor.execute(*table.select(
+                table.id, table.parent, table.kind, table.head, table.active))
+        parent, kind = {}, {}
+        children, heads = defaultdict(list), defaultdict(list)
+        for unit_id, parent_id, unit_kind, head, active in cursor:
             parent[unit_id] = parent_id
             kind[unit_id] = unit_kind
             if parent_id is not None:
                 children[parent_id].append(unit_id)
+            if head is not None and active:
+                heads[head].append(unit_id)
         return cls._tree_cache.set(None, {
                 'parent': parent,
                 'kind': kind,
                 'children': dict(children),
+                'heads': dict(heads),
                 })
 
     @classmethod

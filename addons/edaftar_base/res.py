@@ -1,8 +1,10 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
+
 from trytond.cache import Cache
 from trytond.i18n import gettext
-from trytond.model import fields
+from trytond.model import Index, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -66,11 +68,17 @@ class User(metaclass=PoolMeta):
         - acting_for: ids of the employees whose documents the user may
           handle (the employee itself and, for a PA/PS, the principal),
         - units: sorted ids of the units in scope."""
-        user_id = Transaction().user
-        scope = cls._edaftar_scope_cache.get(user_id)
+        transaction = Transaction()
+        user_id = transaction.user
+        # Postings start and end by date: key on the server's day, never
+        # on a date the client may put in its context.
+        today = dt.date.today()
+        key = (user_id, today)
+        scope = cls._edaftar_scope_cache.get(key)
         if scope is None:
-            scope = cls._edaftar_scope_cache.set(
-                user_id, cls._compute_edaftar_scope(user_id))
+            with transaction.set_context(date=today):
+                scope = cls._edaftar_scope_cache.set(
+                    key, cls._compute_edaftar_scope(user_id))
         return scope
 
     @classmethod
@@ -95,7 +103,7 @@ class User(metaclass=PoolMeta):
             employees = Employee.search([
                     ('user', '=', user_id),
                     ('active', '=', True),
-                    ], limit=1)
+                    ], limit=1, order=[])
             if not employees:
                 return EMPTY_SCOPE
             employee, = employees
@@ -120,9 +128,8 @@ class User(metaclass=PoolMeta):
         "Return the ids of the units an employee sees by post and roles"
         pool = Pool()
         OrgUnit = pool.get('edaftar.org.unit')
-        units = set()
-        headed = OrgUnit.search([('head', '=', employee.id)])
-        units |= OrgUnit.subtree_ids([u.id for u in headed], tree)
+        units = OrgUnit.subtree_ids(
+            tree['heads'].get(employee.id, ()), tree)
         unit = employee.edaftar_unit
         if not unit:
             return units
@@ -140,11 +147,19 @@ class User(metaclass=PoolMeta):
     @classmethod
     def on_modification(cls, mode, users, field_names=None):
         super().on_modification(mode, users, field_names=field_names)
-        cls._edaftar_scope_cache.clear()
+        if mode != 'write' or field_names & {'active', 'groups'}:
+            cls._edaftar_scope_cache.clear()
 
 
 class UserGroup(metaclass=PoolMeta):
     __name__ = 'res.user-res.group'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # The groups of one user are read on every cold scope.
+        cls._sql_indexes.add(Index(t, (t.user, Index.Range())))
 
     @classmethod
     def on_modification(cls, mode, records, field_names=None):
