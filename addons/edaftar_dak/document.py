@@ -4,7 +4,7 @@
 import datetime as dt
 from operator import attrgetter
 
-from sql import Null
+from sql import Column, Null
 from sql.conditionals import Case
 
 from trytond.i18n import gettext
@@ -53,6 +53,7 @@ class DocumentMixin:
         order=[('sent_at', 'ASC'), ('id', 'ASC')])
     priority = fields.Selection(
         PRIORITIES, "Priority", required=True, sort=False)
+    priority_string = priority.translated('priority')
     confidentiality = fields.Selection(
         CONFIDENTIALITIES, "Confidentiality", required=True, sort=False)
     overdue = fields.Function(
@@ -328,6 +329,34 @@ class DocumentMixin:
 def _chunks(ids, size=1000):
     for i in range(0, len(ids), size):
         yield ids[i:i + size]
+
+
+def create_full_text_indexes(Model, names):
+    """Create on PostgreSQL a GIN index on the expression that Tryton's
+    full-text search of each field of names compares.
+
+    Tryton 8.0 has no Index usage for full-text search, so the indexes
+    are made here; their names avoid the "idx_" prefix of the indexes
+    Tryton manages (and drops when undeclared)."""
+    transaction = Transaction()
+    database = transaction.database
+    if (not database.has_search_full_text()
+            or (database.has_unaccent()
+                and not database.has_unaccent_indexable())):
+        return
+    from psycopg import ClientCursor
+    from psycopg.sql import SQL, Identifier
+    table = Model.__table__()
+    cursor = ClientCursor(transaction.connection)
+    for name in names:
+        field = Model._fields[name]
+        expression = database.format_full_text(
+            field._domain_column('ilike', Column(table, name)))
+        cursor.execute(
+            SQL('CREATE INDEX IF NOT EXISTS {} ON {} USING GIN ({})').format(
+                Identifier(f'{Model._table}_{name}_fts'),
+                Identifier(Model._table), SQL(str(expression))),
+            expression.params)
 
 
 def employee_unit_department(employee):

@@ -38,3 +38,15 @@ class LetterDateError(ValidationError):
 
 class AttachmentError(ValidationError):
     pass
+
+
+class ApprovalError(UserError):
+    pass
+
+
+class DraftAccessError(AccessError):
+    pass
+
+
+class DispatchAccessError(AccessError):
+    pass

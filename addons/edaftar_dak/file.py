@@ -40,6 +40,14 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
             'readonly': (Eval('state') != 'open') | ~Eval('held_by_me'),
             },
         help="Numbered paragraphs; the holder adds new ones.")
+    drafts = fields.One2Many(
+        'edaftar.draft', 'file', "Drafts",
+        states={
+            'readonly': (Eval('state') != 'open') | ~Eval('held_by_me'),
+            },
+        help="Drafts for approval of letters, orders and memos.")
+    dispatches = fields.One2Many(
+        'edaftar.dispatch', 'file', "Dispatches", readonly=True)
     closing_remark = fields.Text(
         "Closing Remark",
         states={'readonly': Eval('state') != 'open'},
@@ -145,8 +153,9 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     def copy(cls, files, default=None):
         "A copy is a new file on the same subject, without its contents"
         default = default.copy() if default is not None else {}
-        for name in ['receipts', 'notes', 'movements', 'participants',
-                'closing_remark', 'reopen_reason', 'due_date']:
+        for name in ['receipts', 'notes', 'drafts', 'dispatches',
+                'movements', 'participants', 'closing_remark',
+                'reopen_reason', 'due_date']:
             default.setdefault(name, None)
         default.setdefault('state', 'open')
         return super().copy(files, default=default)

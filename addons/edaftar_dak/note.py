@@ -10,6 +10,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .document import create_full_text_indexes
 from .exceptions import NoteAccessError
 
 
@@ -45,6 +46,11 @@ class Note(ModelSQL, ModelView):
         cls._order = [('file', 'ASC'), ('number', 'ASC'), ('id', 'ASC')]
         # Who may read or write a file may read or write its noting.
         cls.__access__.add('file')
+
+    @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        create_full_text_indexes(cls, ['text'])
 
     def get_rec_name(self, name):
         return f'{self.file.number} / {self.number}'

@@ -2,14 +2,21 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
+from sql import Union
+from sql.conditionals import Coalesce
+
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
+from trytond.report import Report
 from trytond.rpc import RPC
+from trytond.tools import escape_wildcard, unescape_wildcard
+from trytond.transaction import Transaction, check_access
 
-from .document import DocumentMixin, employee_unit_department
+from .document import (
+    DocumentMixin, create_full_text_indexes, employee_unit_department)
 from .exceptions import LetterDateError, StateError
 
 MODES = [
@@ -31,6 +38,8 @@ CATEGORIES = [
     ('assembly', "Assembly Business"),
     ('other', "Other"),
     ]
+# Searched as words with PostgreSQL's full-text search by keywords
+FULL_TEXT_FIELDS = ['subject', 'sender_name', 'sender_organisation']
 
 _draft_only = {'readonly': Eval('state') != 'draft'}
 
@@ -91,6 +100,19 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         'edaftar.receipt-company.employee', 'receipt', 'employee',
         "Participants", readonly=True,
         help="Everyone the receipt went through; they keep seeing it.")
+    attachments = fields.One2Many(
+        'ir.attachment', 'resource', "Attachments", readonly=True)
+    keywords = fields.Function(
+        fields.Char(
+            "Keywords",
+            help="Words of the subject, sender, letter reference, noting "
+            "of the file or names of the attachments."),
+        'get_keywords', searcher='search_keywords')
+    wing = fields.Function(
+        fields.Many2One(
+            'edaftar.org.unit', "Wing",
+            help="The wing where the receipt is now."),
+        'get_wing', searcher='search_wing')
     state = fields.Selection([
             ('draft', "Draft"),
             ('registered', "Registered"),
@@ -110,6 +132,9 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                 Index(t, (t.department, Index.Range()),
                     (t.state, Index.Equality())),
                 Index(t, (t.file, Index.Range())),
+                # A trigram index for keywords when pg_trgm is installed
+                Index(t, (Index.Unaccent(Coalesce(t.letter_ref, '')),
+                        Index.Similarity())),
                 })
         cls._order = [('received_date', 'DESC'), ('id', 'DESC')]
         cls.__rpc__['place_in_file'] = RPC(readonly=False, instantiate=0)
@@ -165,6 +190,11 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                 })
 
     @classmethod
+    def __register__(cls, module):
+        super().__register__(module)
+        create_full_text_indexes(cls, FULL_TEXT_FIELDS)
+
+    @classmethod
     def default_state(cls):
         return 'draft'
 
@@ -209,6 +239,71 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
             ('number', operator, value),
             ('subject', operator, value),
             ]
+
+    def get_keywords(self, name):
+        return None
+
+    @classmethod
+    def search_keywords(cls, name, clause):
+        """Receipts with each word of the value in their subject, sender,
+        letter reference, file noting or attachment names"""
+        _, operator, value = clause[:3]
+        words = unescape_wildcard((value or '').strip('%')).split()
+        queries = [cls._keyword_query(w) for w in words]
+        if not queries:
+            return []
+        if operator.startswith('not'):
+            return ['OR'] + [('id', 'not in', q) for q in queries]
+        return [('id', 'in', q) for q in queries]
+
+    @classmethod
+    def _keyword_query(cls, word):
+        """Return the query of the ids of the receipts matching word: a
+        union, so that each branch is searched with its own index"""
+        File = Pool().get('edaftar.file')
+        pattern = '%' + escape_wildcard(word) + '%'
+        # Noting is searched only in the files the user may read.
+        with check_access():
+            files = File.search(
+                [('notes.text', 'ilike', pattern)], order=[], query=True)
+        with Transaction().set_context({
+                    f'{cls.__name__}.{n}.search_full_text': True
+                    for n in FULL_TEXT_FIELDS}):
+            return Union(*(cls.search(d, order=[], query=True) for d in [
+                        ['OR'] + [(n, 'ilike', pattern)
+                            for n in FULL_TEXT_FIELDS],
+                        [('letter_ref', 'ilike', pattern)],
+                        [('attachments.name', 'ilike', pattern)],
+                        [('file', 'in', files)],
+                        ]))
+
+    @classmethod
+    def get_wing(cls, receipts, name):
+        Unit = Pool().get('edaftar.org.unit')
+        tree = Unit.get_tree()
+        return {
+            r.id: Unit.ancestor_of_kind(r.holder_unit.id, {'wing'}, tree)
+            if r.holder_unit else None
+            for r in receipts}
+
+    @classmethod
+    def search_wing(cls, name, clause):
+        "Receipts held in the matching wings or in units below them"
+        Unit = Pool().get('edaftar.org.unit')
+        _, operator, value = clause[:3]
+        target = clause[0][len(name) + 1:] or (
+            'rec_name' if isinstance(value, str) else 'id')
+        negations = {
+            '!=': '=', 'not in': 'in',
+            'not like': 'like', 'not ilike': 'ilike',
+            }
+        wings = Unit.search([
+                ('kind', '=', 'wing'),
+                (target, negations.get(operator, operator), value),
+                ])
+        units = sorted(Unit.subtree_ids([w.id for w in wings]))
+        return [('holder_unit',
+                'not in' if operator in negations else 'in', units)]
 
     @classmethod
     def preprocess_values(cls, mode, values):
@@ -262,6 +357,7 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
             default.setdefault(name, None)
         default.setdefault('movements', None)
         default.setdefault('participants', None)
+        default.setdefault('attachments', None)
         return super().copy(receipts, default=default)
 
     @classmethod
@@ -366,3 +462,8 @@ class ReceiptParticipant(ModelSQL):
                     (t.receipt, Index.Range())),
                 Index(t, (t.receipt, Index.Range())),
                 })
+
+
+class ReceiptHistory(Report):
+    "The movement history of receipts, to print"
+    __name__ = 'edaftar.receipt.history'

@@ -1,0 +1,125 @@
+# This file is part of e-Daftar.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"Checks on what is attached to Dak documents: size and kind of content"
+import codecs
+import mimetypes
+
+import filetype
+
+import trytond.config as config
+from trytond.i18n import gettext
+from trytond.model import Index
+from trytond.pool import PoolMeta
+
+from .exceptions import AttachmentError
+
+# Documents whose attachments are checked (drafts and dispatches included).
+CHECKED_MODELS = {
+    'edaftar.receipt', 'edaftar.file', 'edaftar.draft', 'edaftar.dispatch'}
+TEXT = 'text/plain'
+ALLOWED_TYPES = {
+    'application/pdf',
+    'image/png',
+    'image/jpeg',
+    'image/tiff',
+    'application/vnd.oasis.opendocument.text',
+    'application/vnd.oasis.opendocument.spreadsheet',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    TEXT,
+    }
+# What a name may announce for plain text content
+TEXT_NAMES = {'text/plain', 'text/csv'}
+MAX_SIZE = 20 * 1024 * 1024
+
+
+def detect_type(data):
+    "Return the MIME type of data judged by its content, never its name"
+    head = bytes(data[:8192])
+    kind = filetype.guess(head)
+    if kind:
+        return kind.mime
+    try:
+        text = codecs.getincrementaldecoder('utf-8')().decode(head)
+    except UnicodeDecodeError:
+        return 'application/octet-stream'
+    if text.lstrip('\ufeff \t\r\n').startswith('<'):
+        # HTML, XML or SVG: markup that a browser would run.
+        return 'text/html'
+    if any(c < ' ' and c not in '\t\n\r\f' for c in text):
+        return 'application/octet-stream'
+    return TEXT
+
+
+def format_size(size):
+    if size < 1024:
+        return f'{size} bytes'
+    if size < 1024 * 1024:
+        return f'{size / 1024:.1f} KB'
+    return f'{size / 1024 / 1024:.1f} MB'
+
+
+def _model_name(resource):
+    if isinstance(resource, (list, tuple)):
+        return resource[0]
+    return str(resource or '').partition(',')[0]
+
+
+class Attachment(metaclass=PoolMeta):
+    __name__ = 'ir.attachment'
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        t = cls.__table__()
+        # Receipts are searched by attachment names (trigram with pg_trgm).
+        cls._sql_indexes.add(
+            Index(t, (Index.Unaccent(t.name), Index.Similarity())))
+
+    @classmethod
+    def preprocess_values(cls, mode, values):
+        values = super().preprocess_values(mode, values)
+        if mode == 'create':
+            cls.check_dak_content(
+                values.get('resource'), values.get('name'),
+                values.get('data'))
+        return values
+
+    @classmethod
+    def check_modification(
+            cls, mode, attachments, values=None, external=False):
+        super().check_modification(
+            mode, attachments, values=values, external=external)
+        if mode == 'write' and values.keys() & {'resource', 'name', 'data'}:
+            for attachment in attachments:
+                cls.check_dak_content(
+                    values.get('resource', attachment.resource),
+                    values.get('name', attachment.name),
+                    values['data'] if 'data' in values else attachment.data)
+
+    @classmethod
+    def check_dak_content(cls, resource, name, data):
+        """Refuse data attached to a Dak document when it is too large, of
+        a kind not allowed, or named as another kind"""
+        if data is None or _model_name(resource) not in CHECKED_MODELS:
+            return
+        limit = config.getint(
+            'edaftar', 'attachment_max_size', default=MAX_SIZE)
+        if len(data) > limit:
+            raise AttachmentError(gettext(
+                    'edaftar_dak.msg_attachment_too_large',
+                    name=name, size=format_size(len(data)),
+                    limit=format_size(limit)))
+        detected = detect_type(data)
+        if detected not in ALLOWED_TYPES:
+            raise AttachmentError(gettext(
+                    'edaftar_dak.msg_attachment_type',
+                    name=name, type=detected))
+        # The name decides how the file is opened later: it must not
+        # announce another kind of content.
+        named, _ = mimetypes.guess_type(name or '', strict=False)
+        if named and named != detected and not (
+                detected == TEXT and named in TEXT_NAMES):
+            raise AttachmentError(gettext(
+                    'edaftar_dak.msg_attachment_name_type',
+                    name=name, type=detected, named=named))

@@ -1,0 +1,13 @@
+# This file is part of e-Daftar.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+import unittest
+
+from trytond.modules.edaftar_base.tests.tools import run_scenario
+
+
+class EdaftarDakArchiveScenarioTestCase(unittest.TestCase):
+    "Scenario of e-Daftar Dak archive: attachments, search, history"
+
+    def test_scenario_archive(self):
+        "Checked attachments, keyword search in sight, movement history"
+        run_scenario(self, __file__, 'scenario_archive.rst')
