@@ -4,7 +4,6 @@
 from collections import defaultdict
 
 from sql import Column, Literal, Null
-from sql.aggregate import Max
 from sql.conditionals import Coalesce
 from sql.operators import Exists
 
@@ -12,7 +11,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.transaction import Transaction, check_access
+from trytond.transaction import check_access
 
 from .approval import ApprovalMixin
 from .dispatch import MODES
@@ -60,8 +59,6 @@ class Draft(ApprovalMixin, Workflow, ModelSQL, ModelView):
         'edaftar.file', "File", required=True, ondelete='RESTRICT',
         domain=[('state', '=', 'open'), ('held_by_me', '=', True)],
         states={'readonly': Eval('id', -1) >= 0})
-    number = fields.Integer(
-        "Number", readonly=True, help="The number of the draft in its file.")
     kind = fields.Selection(
         KINDS, "Kind", required=True, sort=False, states=_text_states)
     subject = fields.Char(
@@ -101,7 +98,7 @@ class Draft(ApprovalMixin, Workflow, ModelSQL, ModelView):
         # Who may read or write a file may read or write its drafts.
         cls.__access__.add('file')
         cls._sql_indexes.update({
-                Index(t, (t.file, Index.Range()), (t.number, Index.Range())),
+                Index(t, (t.file, Index.Range())),
                 Index(t, (t.author, Index.Range()),
                     (t.state, Index.Equality()),
                     where=t.state.in_(OPEN_STATES)),
@@ -160,8 +157,7 @@ class Draft(ApprovalMixin, Workflow, ModelSQL, ModelView):
         return 1
 
     def get_rec_name(self, name):
-        return gettext('edaftar_dak.msg_draft_rec_name',
-            file=self.file.number, number=self.number)
+        return f'{self.file.number} / {self.subject}'
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -191,14 +187,7 @@ class Draft(ApprovalMixin, Workflow, ModelSQL, ModelView):
             file = File(values['file'])
             _check_sight(File, [file])
             File.check_holder([file])
-            File.lock([file])
-            table = cls.__table__()
-            cursor = Transaction().connection.cursor()
-            cursor.execute(*table.select(
-                    Max(table.number), where=table.file == file.id))
-            last, = cursor.fetchone()
             values.update({
-                    'number': (last or 0) + 1,
                     'version': 1,
                     'submitted_version': None,
                     'state': 'draft',
