@@ -1158,7 +1158,7 @@ class Measure:
     def run(self, conn, calls, warmup=5, max_seconds=45):
         deadline = time.monotonic() + max_seconds
         for i in range(calls + warmup):
-            if i > warmup + 20 and time.monotonic() > deadline:
+            if i > warmup + 4 and time.monotonic() > deadline:
                 break
             try:
                 duration, result = timed(self.rpc, i)
