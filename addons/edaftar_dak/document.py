@@ -10,7 +10,8 @@ from sql.conditionals import Case
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
 
 from .exceptions import DocumentDeleteError, NotHolderError, StateError
 
@@ -226,6 +227,10 @@ class DocumentMixin:
     @classmethod
     def check_holder(cls, documents):
         "Refuse unless the current user holds (or acts for the holder of) all"
+        # What the user may not even see is refused as such first, so that
+        # the refusal does not tell who holds it.
+        with check_access():
+            cls.read([d.id for d in documents], ['id'])
         acting_for = cls.acting_for()
         for document in documents:
             if not document.holder or document.holder.id not in acting_for:

@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, check_access
 
 from .document import PRIORITIES
 from .movement import DOCUMENT_MODELS
@@ -79,8 +79,10 @@ class Flag(ModelSQL, ModelView):
         if 'document' in values:
             model, _, id_ = str(values['document']).partition(',')
             if model in dict(DOCUMENT_MODELS) and id_:
-                # Flag only what one can see: reading checks the rules.
-                pool.get(model).read([int(id_)], ['id'])
+                # Flag only what one can see: reading as the user checks
+                # the rules (preprocessing runs without access checks).
+                with check_access():
+                    pool.get(model).read([int(id_)], ['id'])
                 field = model.split('.')[-1]
                 values[field] = int(id_)
                 values['receipt' if field == 'file' else 'file'] = None
