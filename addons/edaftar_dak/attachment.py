@@ -3,14 +3,16 @@
 "Checks on what is attached to Dak documents: size and kind of content"
 import codecs
 import mimetypes
+import urllib.parse
 
 import filetype
+from sql import Column
 
 import trytond.config as config
 from trytond.i18n import gettext
-from trytond.model import Index
 from trytond.pool import PoolMeta
 
+from .document import create_full_text_index, keyword_text
 from .exceptions import AttachmentError
 
 # Documents whose attachments are checked (drafts and dispatches included).
@@ -69,12 +71,11 @@ class Attachment(metaclass=PoolMeta):
     __name__ = 'ir.attachment'
 
     @classmethod
-    def __setup__(cls):
-        super().__setup__()
-        t = cls.__table__()
-        # Receipts are searched by attachment names (trigram with pg_trgm).
-        cls._sql_indexes.add(
-            Index(t, (Index.Unaccent(t.name), Index.Similarity())))
+    def __register__(cls, module):
+        super().__register__(module)
+        # Receipts are searched by the words of their attachments' names.
+        create_full_text_index(
+            cls, 'name', keyword_text(Column(cls.__table__(), 'name')))
 
     @classmethod
     def preprocess_values(cls, mode, values):
@@ -83,6 +84,9 @@ class Attachment(metaclass=PoolMeta):
             cls.check_dak_content(
                 values.get('resource'), values.get('name'),
                 values.get('data'))
+            cls.check_dak_link(
+                values.get('resource'), values.get('name'),
+                values.get('link'))
         return values
 
     @classmethod
@@ -96,6 +100,23 @@ class Attachment(metaclass=PoolMeta):
                     values.get('resource', attachment.resource),
                     values.get('name', attachment.name),
                     values['data'] if 'data' in values else attachment.data)
+        if mode == 'write' and values.keys() & {'resource', 'name', 'link'}:
+            for attachment in attachments:
+                cls.check_dak_link(
+                    values.get('resource', attachment.resource),
+                    values.get('name', attachment.name),
+                    values.get('link', attachment.link))
+
+    @classmethod
+    def check_dak_link(cls, resource, name, link):
+        """Refuse a link on a Dak document that is not a web address: a
+        javascript: or file: link would run or open on the reader's side"""
+        if not link or _model_name(resource) not in CHECKED_MODELS:
+            return
+        parts = urllib.parse.urlsplit(link.strip())
+        if parts.scheme.lower() not in {'http', 'https'} or not parts.netloc:
+            raise AttachmentError(gettext(
+                    'edaftar_dak.msg_attachment_link', name=name, link=link))
 
     @classmethod
     def check_dak_content(cls, resource, name, data):

@@ -2,14 +2,19 @@
 # this repository contains the full copyright notices and license terms.
 "What receipts and files share: a holder, moves, participants, numbers"
 import datetime as dt
+import re
 from operator import attrgetter
 
-from sql import Column, Null
-from sql.conditionals import Case
+from sql import Column, Expression, For, Null
+from sql.conditionals import Case, Coalesce
+from sql.functions import Function
+from sql.operators import Concat
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, fields
 from trytond.pool import Pool
+from trytond.tools import unescape_wildcard
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
 
@@ -294,22 +299,40 @@ class DocumentMixin:
         """Record that employees handled documents: pairs of
         (document id, employee id). They keep seeing them."""
         Participant = Pool().get(cls.participants.relation_name)
-        field = cls.participants.origin
+        table = Participant.__table__()
+        column = Column(table, cls.participants.origin)
+        cursor = Transaction().connection.cursor()
         pairs = {(d, e) for d, e in pairs if d and e}
         if not pairs:
             return
         existing = set()
         for document_ids in _chunks(sorted({d for d, _ in pairs})):
-            for record in Participant.search([
-                        (field, 'in', document_ids),
-                        ]):
-                existing.add(
-                    (getattr(record, field).id, record.employee.id))
+            cursor.execute(*table.select(column, table.employee,
+                    where=column.in_(document_ids)))
+            existing.update(cursor)
         new = pairs - existing
         if new:
             with without_check_access():
                 Participant.create([
-                        {field: d, 'employee': e} for d, e in sorted(new)])
+                        {column.name: d, 'employee': e}
+                        for d, e in sorted(new)])
+
+    @classmethod
+    def lock_rows(cls, documents):
+        """Lock the rows of documents until the transaction ends, waiting
+        for those another transaction holds; when that one changed them,
+        PostgreSQL refuses to serialise and the request is run again.
+
+        Not ModelSQL.lock: it restarts every locking request once, and
+        records created earlier in the request would be created twice.
+        SQLite serialises writers by itself."""
+        if backend.name != 'postgresql' or not documents:
+            return
+        table = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        for ids in _chunks(sorted(d.id for d in documents)):
+            cursor.execute(*table.select(table.id,
+                    where=table.id.in_(ids), for_=For('UPDATE')))
 
     @classmethod
     def _default_due_date(cls, document):
@@ -319,7 +342,8 @@ class DocumentMixin:
             days=DUE_DAYS.get(document.priority, 7))
 
     @classmethod
-    def _set_holder(cls, document, employee, unit, due_date=None):
+    def _set_holder(cls, document, employee, unit, due_date=None,
+            state=None):
         "Hand the document over; called by edaftar.movement only"
         values = {
             'holder': employee.id if employee else None,
@@ -327,6 +351,8 @@ class DocumentMixin:
             }
         if due_date is not None:
             values['due_date'] = due_date
+        if state is not None:
+            values['state'] = state
         with without_check_access():
             cls.write([document], values)
 
@@ -336,9 +362,79 @@ def _chunks(ids, size=1000):
         yield ids[i:i + size]
 
 
+class ArrayOfQuery(Expression):
+    """ANY(ARRAY(query)) or ALL(...) for PostgreSQL: the query runs once
+    (an InitPlan) and the ids it returns are then looked up by index,
+    where "IN (query)" lets the planner join it to a scan of the table.
+    Compare with = (ANY) or != (ALL)."""
+    __slots__ = ('query', 'quantifier')
+
+    def __init__(self, query, quantifier='ANY'):
+        super().__init__()
+        assert quantifier in {'ANY', 'ALL'}
+        self.query = query
+        self.quantifier = quantifier
+
+    def __str__(self):
+        return f'{self.quantifier}(ARRAY({self.query}))'
+
+    @property
+    def params(self):
+        return self.query.params
+
+
+class RegexpReplace(Function):
+    __slots__ = ()
+    _function = 'REGEXP_REPLACE'
+
+
+def keyword_text(*columns):
+    """Return the text of columns as keyword search reads it: joined by
+    spaces, punctuation made spaces (so that "DCQ/Estt/114" holds the words
+    DCQ, Estt and 114), unaccented where the database can"""
+    text = None
+    for column in columns:
+        column = Coalesce(column, '')
+        text = column if text is None else Concat(Concat(text, ' '), column)
+    text = Transaction().database.unaccent(text)
+    return RegexpReplace(text, '[[:punct:]]+', ' ', 'g')
+
+
+def keyword_terms(value):
+    """Return the terms of a keyword search: the words of value, each with
+    its inner punctuation made spaces ("DCQ/Estt" is searched as the
+    phrase "DCQ Estt"); wildcards are ignored"""
+    terms = []
+    for word in unescape_wildcard(value or '').replace('%', ' ').split():
+        term = ' '.join(re.sub(r'[\W_]+', ' ', word).split())
+        if term:
+            terms.append(term)
+    return terms
+
+
+def keyword_match(text, term):
+    """Return the PostgreSQL condition that text (from keyword_text) holds
+    the phrase term; the same expression as the full-text indexes"""
+    from trytond.backend.postgresql.database import PhraseToTsQuery
+    database = Transaction().database
+    return database.search_full_text(
+        database.format_full_text(text),
+        PhraseToTsQuery('simple', database.unaccent(term)))
+
+
 def create_full_text_indexes(Model, names):
     """Create on PostgreSQL a GIN index on the expression that Tryton's
-    full-text search of each field of names compares.
+    full-text search of each field of names compares."""
+    table = Model.__table__()
+    for name in names:
+        field = Model._fields[name]
+        create_full_text_index(
+            Model, name, field._domain_column('ilike', Column(table, name)))
+
+
+def create_full_text_index(Model, name, text):
+    """Create on PostgreSQL a GIN index <table>_<name>_fts on the
+    full-text vector ('simple' configuration) of the SQL expression text.
 
     Tryton 8.0 has no Index usage for full-text search, so the indexes
     are made here; their names avoid the "idx_" prefix of the indexes
@@ -351,17 +447,13 @@ def create_full_text_indexes(Model, names):
         return
     from psycopg import ClientCursor
     from psycopg.sql import SQL, Identifier
-    table = Model.__table__()
+    expression = database.format_full_text(text)
     cursor = ClientCursor(transaction.connection)
-    for name in names:
-        field = Model._fields[name]
-        expression = database.format_full_text(
-            field._domain_column('ilike', Column(table, name)))
-        cursor.execute(
-            SQL('CREATE INDEX IF NOT EXISTS {} ON {} USING GIN ({})').format(
-                Identifier(f'{Model._table}_{name}_fts'),
-                Identifier(Model._table), SQL(str(expression))),
-            expression.params)
+    cursor.execute(
+        SQL('CREATE INDEX IF NOT EXISTS {} ON {} USING GIN ({})').format(
+            Identifier(f'{Model._table}_{name}_fts'),
+            Identifier(Model._table), SQL(str(expression))),
+        expression.params)
 
 
 def employee_unit_department(employee):

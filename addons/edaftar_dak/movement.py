@@ -180,7 +180,7 @@ class Movement(ModelSQL, ModelView):
             ids = sorted(ids)
             # Read as the user: a document out of their sight raises here.
             Document.read(ids, ['id'])
-            Document.lock(Document.browse(ids))
+            Document.lock_rows(Document.browse(ids))
             with Transaction().set_context(_check_access=False):
                 for document in Document.browse(ids):
                     documents[(model, document.id)] = document
@@ -319,11 +319,9 @@ class Movement(ModelSQL, ModelView):
             if movement.purpose == 'action':
                 Document._set_holder(
                     document, movement.to_employee, movement.to_unit,
-                    movement.due_date)
-                if (document.__name__ == 'edaftar.receipt'
-                        and document.state == 'registered'):
-                    with without_check_access():
-                        Document.write([document], {'state': 'in_process'})
+                    movement.due_date, state=(
+                        'in_process' if document.__name__ == 'edaftar.receipt'
+                        and document.state == 'registered' else None))
             Document._add_participants([
                     (document.id, e.id) for e in filter(None, [
                             movement.from_employee, movement.to_employee,

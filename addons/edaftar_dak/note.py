@@ -2,10 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
-from sql import For
 from sql.aggregate import Max
 
-from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
@@ -67,14 +65,8 @@ class Note(ModelSQL, ModelView):
         if mode == 'create':
             file = File(values['file'])
             File.check_holder([file])
-            # Serialise the numbering of the file's paragraphs. Not
-            # File.lock: it restarts the transaction, and a file created in
-            # the same save would be created again, forever.
-            if backend.name == 'postgresql':
-                file_table = File.__table__()
-                cursor = Transaction().connection.cursor()
-                cursor.execute(*file_table.select(file_table.id,
-                        where=file_table.id == file.id, for_=For('UPDATE')))
+            # Serialise the numbering of the file's paragraphs.
+            File.lock_rows([file])
             # Writing on the file means having read what brought it.
             Movement.mark_read([file])
             table = cls.__table__()

@@ -2,8 +2,8 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
-from sql import Union
-from sql.conditionals import Coalesce
+from sql import Cast, Column, Literal, Union
+from sql.functions import Substring
 
 from trytond.i18n import gettext
 from trytond.model import (
@@ -16,7 +16,8 @@ from trytond.tools import escape_wildcard, unescape_wildcard
 from trytond.transaction import Transaction, check_access
 
 from .document import (
-    DocumentMixin, create_full_text_indexes, employee_unit_department)
+    ArrayOfQuery, DocumentMixin, create_full_text_index, employee_unit_department,
+    keyword_match, keyword_terms, keyword_text)
 from .exceptions import LetterDateError, StateError
 
 MODES = [
@@ -38,8 +39,9 @@ CATEGORIES = [
     ('assembly', "Assembly Business"),
     ('other', "Other"),
     ]
-# Searched as words with PostgreSQL's full-text search by keywords
-FULL_TEXT_FIELDS = ['subject', 'sender_name', 'sender_organisation']
+# The receipt's own text searched by keywords
+KEYWORD_FIELDS = [
+    'subject', 'sender_name', 'sender_organisation', 'letter_ref']
 
 _draft_only = {'readonly': Eval('state') != 'draft'}
 
@@ -132,9 +134,6 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                 Index(t, (t.department, Index.Range()),
                     (t.state, Index.Equality())),
                 Index(t, (t.file, Index.Range())),
-                # A trigram index for keywords when pg_trgm is installed
-                Index(t, (Index.Unaccent(Coalesce(t.letter_ref, '')),
-                        Index.Similarity())),
                 })
         cls._order = [('received_date', 'DESC'), ('id', 'DESC')]
         cls.__rpc__['place_in_file'] = RPC(readonly=False, instantiate=0)
@@ -192,7 +191,9 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     @classmethod
     def __register__(cls, module):
         super().__register__(module)
-        create_full_text_indexes(cls, FULL_TEXT_FIELDS)
+        table = cls.__table__()
+        create_full_text_index(cls, 'keywords', keyword_text(
+                *(Column(table, n) for n in KEYWORD_FIELDS)))
 
     @classmethod
     def default_state(cls):
@@ -248,8 +249,17 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         """Receipts with each word of the value in their subject, sender,
         letter reference, file noting or attachment names"""
         _, operator, value = clause[:3]
-        words = unescape_wildcard((value or '').strip('%')).split()
-        queries = [cls._keyword_query(w) for w in words]
+        if Transaction().database.has_search_full_text():
+            terms = keyword_terms(value)
+            if not terms:
+                return []
+            query = cls._keyword_query_full_text(terms)
+            if operator.startswith('not'):
+                return [('id', '!=', ArrayOfQuery(query, 'ALL'))]
+            return [('id', '=', ArrayOfQuery(query))]
+        else:
+            queries = [cls._keyword_query_like(w) for w in
+                unescape_wildcard(value or '').replace('%', ' ').split()]
         if not queries:
             return []
         if operator.startswith('not'):
@@ -257,25 +267,66 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         return [('id', 'in', q) for q in queries]
 
     @classmethod
-    def _keyword_query(cls, word):
-        """Return the query of the ids of the receipts matching word: a
-        union, so that each branch is searched with its own index"""
+    def _keyword_noting(cls, pattern):
+        "Return the query of the files the user may read with term in noting"
         File = Pool().get('edaftar.file')
-        pattern = '%' + escape_wildcard(word) + '%'
-        # Noting is searched only in the files the user may read.
-        with check_access():
-            files = File.search(
+        with check_access(), Transaction().set_context({
+                    'edaftar.note.text.search_full_text': True}):
+            return File.search(
                 [('notes.text', 'ilike', pattern)], order=[], query=True)
-        with Transaction().set_context({
-                    f'{cls.__name__}.{n}.search_full_text': True
-                    for n in FULL_TEXT_FIELDS}):
-            return Union(*(cls.search(d, order=[], query=True) for d in [
-                        ['OR'] + [(n, 'ilike', pattern)
-                            for n in FULL_TEXT_FIELDS],
-                        [('letter_ref', 'ilike', pattern)],
-                        [('attachments.name', 'ilike', pattern)],
-                        [('file', 'in', files)],
-                        ]))
+
+    @classmethod
+    def _keyword_query_full_text(cls, terms):
+        """Return the query of the ids of the receipts holding every term,
+        with PostgreSQL's full-text search (indexed by __register__).
+
+        Most matches have all the terms in the receipt's own text: one
+        GIN index scan finds them. The others are looked for only among
+        the receipts whose attachment names or file noting hold a term."""
+        Attachment = Pool().get('ir.attachment')
+        receipt = cls.__table__()
+        text = keyword_text(*(Column(receipt, n) for n in KEYWORD_FIELDS))
+        own = Literal(True)
+        for term in terms:
+            own &= keyword_match(text, term)
+        queries = [receipt.select(receipt.id, where=own)]
+
+        prefix = cls.__name__ + ','
+        attached, noted = [], []
+        for term in terms:
+            attachment = Attachment.__table__()
+            attached.append(attachment.select(
+                    Cast(Substring(attachment.resource, len(prefix) + 1),
+                        cls.id.sql_type().base),
+                    where=attachment.resource.like(prefix + '%')
+                    & keyword_match(keyword_text(attachment.name), term)))
+            noted.append(cls._keyword_noting(
+                    '%' + escape_wildcard(term) + '%'))
+        # One IN over the candidates, so that they drive the plan through
+        # the primary key and the file index.
+        in_file = cls.__table__()
+        candidates = Union(*attached, in_file.select(in_file.id,
+                where=in_file.file.in_(Union(*noted))))
+        other = cls.__table__()
+        text = keyword_text(*(Column(other, n) for n in KEYWORD_FIELDS))
+        where = other.id.in_(candidates)
+        for term, attached_ids, noted_ids in zip(terms, attached, noted):
+            where &= (keyword_match(text, term)
+                | other.id.in_(attached_ids) | other.file.in_(noted_ids))
+        queries.append(other.select(other.id, where=where))
+        return Union(*queries)
+
+    @classmethod
+    def _keyword_query_like(cls, word):
+        """Return the query of the ids of the receipts holding word as a
+        substring (the fallback where there is no full-text search)"""
+        pattern = '%' + escape_wildcard(word) + '%'
+        files = cls._keyword_noting(pattern)
+        return Union(*(cls.search(d, order=[], query=True) for d in [
+                    ['OR'] + [(n, 'ilike', pattern) for n in KEYWORD_FIELDS],
+                    [('attachments.name', 'ilike', pattern)],
+                    [('file', 'in', files)],
+                    ]))
 
     @classmethod
     def get_wing(cls, receipts, name):
