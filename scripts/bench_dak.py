@@ -14,10 +14,10 @@ participants, and the receipt registers; then measures over JSON-RPC:
     ANALYZE plans of the slow statements.
 The database is dropped at the end unless --keep.
 
-    .venv/bin/python scripts/bench_dak.py            # full scale
-    .venv/bin/python scripts/bench_dak.py --quick    # scale 0.02, 50 calls
-    .venv/bin/python scripts/bench_dak.py --scale 0.2 --keep
-    EDAFTAR_BENCH_DSN=postgresql://user@host:5432/ scripts/bench_dak.py
+    scripts/bench dak                    # full scale
+    scripts/bench dak --quick            # scale 0.02, 50 calls
+    scripts/bench dak --scale 0.2 --keep  # then --reuse: no reload
+    EDAFTAR_BENCH_DSN=postgresql://user@host:5432/ scripts/bench dak
 """
 import os
 import sys
@@ -1130,16 +1130,16 @@ LEFT JOIN party_party fp ON fp.id = fe.party
 LEFT JOIN company_employee te ON te.id = m.to_employee
 LEFT JOIN party_party tp ON tp.id = te.party
 WHERE m.receipt = %(id)s ORDER BY m.sent_at, m.id''']
-SQL_FTS_WORD = ('''(to_tsvector('simple', r.subject::text) @@ {q}
-    OR to_tsvector('simple', r.sender_name::text) @@ {q}
-    OR to_tsvector('simple',
-        COALESCE(r.sender_organisation, ''::varchar)::text)
-        @@ {q})''')
+# The receipt's own words as edaftar_dak indexes them (keyword_text).
+SQL_FTS_WORD = ("""to_tsvector('simple', regexp_replace(
+    COALESCE(r.subject, '') || ' ' || COALESCE(r.sender_name, '') || ' '
+    || COALESCE(r.sender_organisation, '') || ' '
+    || COALESCE(r.letter_ref, ''), '[[:punct:]]+', ' ', 'g')) @@ {q}""")
 
 
 def keyword_where(words):
     return ' AND '.join(SQL_FTS_WORD.format(
-            q=f"websearch_to_tsquery('simple', %(w{i})s)")
+            q=f"phraseto_tsquery('simple', %(w{i})s)")
         for i in range(len(words)))
 
 
@@ -1629,6 +1629,8 @@ def main():
     pool = None
     try:
         if args.reuse:
+            with step(f"updating edaftar_dak in the kept {DB}"):
+                activate(config, tmp)
             bases, fx = fixtures_from_db(dsn, province)
         else:
             with step(f"creating {DB} and activating edaftar_dak"):

@@ -11,9 +11,9 @@ with plain SQL (COPY), then measures in a fresh process:
      extension of ir.rule bypassed.
 The database is dropped at the end unless --keep.
 
-    scripts/bench                  # full size: ~4,000 units, 10,000 users
-    scripts/bench --quick          # ~1/10 size, to check the script works
-    EDAFTAR_BENCH_DSN=postgresql://user@host:5432/ scripts/bench --keep
+    scripts/bench scope            # full size: ~4,000 units, 10,000 users
+    scripts/bench scope --quick    # ~1/10 size, to check the script works
+    EDAFTAR_BENCH_DSN=postgresql://user@host:5432/ scripts/bench scope --keep
 """
 import os
 import sys
