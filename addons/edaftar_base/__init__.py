@@ -1,2 +1,5 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from . import speedups
+
+speedups.install()

@@ -1,9 +1,13 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from sql import Literal
+
+from trytond.cache import Cache
 from trytond.i18n import gettext
 from trytond.model import fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
+from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import EmployeeUserError, PrincipalError
 
@@ -14,6 +18,8 @@ SCOPE_FIELDS = {
 
 class Employee(metaclass=PoolMeta):
     __name__ = 'company.employee'
+    _edaftar_name_cache = Cache(
+        'company.employee.edaftar_names', context=False)
 
     user = fields.Many2One(
         'res.user', "User", ondelete='SET NULL',
@@ -34,11 +40,54 @@ class Employee(metaclass=PoolMeta):
     assistants = fields.One2Many(
         'company.employee', 'principal', "PA/PS", readonly=True)
 
-    def get_rec_name(self, name):
-        name = super().get_rec_name(name)
-        if self.designation:
-            name = f'{name} ({self.designation.rec_name})'
-        return name
+    @classmethod
+    def get_rec_name(cls, employees, name):
+        """The party's name and the designation, e.g. "Ali Khan (Section
+        Officer)", from a cache per language: every list of Dak shows
+        them"""
+        names = cls.get_edaftar_names()
+        missing = [e.id for e in employees if e.id not in names]
+        if missing:
+            # Created in this transaction, after the cache was filled.
+            names = {**names, **cls._edaftar_names(missing)}
+        return {e.id: names.get(e.id) for e in employees}
+
+    @classmethod
+    def get_edaftar_names(cls):
+        "Return {employee id: display name} of everyone, active or not"
+        language = Transaction().language
+        names = cls._edaftar_name_cache.get(language)
+        if names is None:
+            names = cls._edaftar_name_cache.set(
+                language, cls._edaftar_names())
+        return names
+
+    @classmethod
+    def _edaftar_names(cls, ids=None):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Designation = pool.get('edaftar.designation')
+        employee, party = cls.__table__(), Party.__table__()
+        cursor = Transaction().connection.cursor()
+        where = Literal(True)
+        if ids is not None:
+            where = employee.id.in_(list(ids))
+        cursor.execute(*employee.join(
+                party, condition=employee.party == party.id).select(
+                employee.id, party.name, party.code, employee.designation,
+                where=where))
+        rows = cursor.fetchall()
+        with without_check_access(), Transaction().set_context(
+                active_test=False):
+            designations = {d['id']: d['rec_name'] for d in Designation.read(
+                    list({r[3] for r in rows if r[3]}), ['rec_name'])}
+        names = {}
+        for id_, party_name, code, designation in rows:
+            name = party_name or f'[{code}]'
+            if designation:
+                name = f'{name} ({designations[designation]})'
+            names[id_] = name
+        return names
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -95,6 +144,8 @@ class Employee(metaclass=PoolMeta):
         User = pool.get('res.user')
         AuditLog = pool.get('edaftar.audit.log')
         super().on_modification(mode, employees, field_names=field_names)
+        if mode != 'write' or field_names & {'party', 'designation'}:
+            cls._edaftar_name_cache.clear()
         if mode != 'write' or field_names & SCOPE_FIELDS:
             User._edaftar_scope_cache.clear()
         if mode != 'delete' and (
@@ -123,3 +174,15 @@ class Employee(metaclass=PoolMeta):
             to_write.extend(([user], values))
         if to_write:
             User.write(*to_write)
+
+
+class Party(metaclass=PoolMeta):
+    __name__ = 'party.party'
+
+    @classmethod
+    def on_modification(cls, mode, parties, field_names=None):
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        super().on_modification(mode, parties, field_names=field_names)
+        if mode != 'write' or field_names & {'name', 'code'}:
+            Employee._edaftar_name_cache.clear()

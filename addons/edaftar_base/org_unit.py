@@ -57,6 +57,7 @@ class OrgUnit(
         'company.employee', 'edaftar_unit', "Members", readonly=True)
 
     _tree_cache = Cache('edaftar.org.unit.tree', context=False)
+    _path_cache = Cache('edaftar.org.unit.path', context=False)
 
     @classmethod
     def __setup__(cls):
@@ -115,8 +116,46 @@ class OrgUnit(
         AuditLog = pool.get('edaftar.audit.log')
         super().on_modification(mode, units, field_names=field_names)
         cls._tree_cache.clear()
+        cls._path_cache.clear()
         User._edaftar_scope_cache.clear()
         AuditLog.log(units, mode, field_names=field_names)
+
+    @classmethod
+    def get_rec_name(cls, units, name):
+        "The path of names from the top, from a cache per language"
+        paths = cls.get_paths()
+        missing = [u for u in units if u.id not in paths]
+        if missing:
+            # Created in this transaction, after the cache was filled.
+            paths = dict(paths)
+            paths.update((u.id, super(OrgUnit, cls).get_rec_name(u, name))
+                for u in missing)
+        return {u.id: paths.get(u.id) for u in units}
+
+    @classmethod
+    def get_paths(cls):
+        "Return the path of names of every unit in the user's language"
+        language = Transaction().language
+        paths = cls._path_cache.get(language)
+        if paths is not None:
+            return paths
+        with Transaction().set_context(
+                active_test=False, _check_access=False):
+            units = cls.search_read([], fields_names=['name', 'parent'])
+        names = {u['id']: u['name'] for u in units}
+        parents = {u['id']: u['parent'] for u in units}
+        paths = {}
+
+        def path(unit_id):
+            if unit_id not in paths:
+                parent_id = parents.get(unit_id)
+                paths[unit_id] = (
+                    f'{path(parent_id)} / {names[unit_id]}'
+                    if parent_id in names else names[unit_id])
+            return paths[unit_id]
+        for unit_id in names:
+            path(unit_id)
+        return cls._path_cache.set(language, paths)
 
     @classmethod
     def get_tree(cls):
@@ -186,3 +225,9 @@ class Designation(DeactivableMixin, ModelSQL, ModelView):
         super().__setup__()
         cls._order = [
             ('grade', 'DESC NULLS LAST'), ('name', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def on_modification(cls, mode, designations, field_names=None):
+        Employee = Pool().get('company.employee')
+        super().on_modification(mode, designations, field_names=field_names)
+        Employee._edaftar_name_cache.clear()

@@ -18,7 +18,8 @@ from trytond.tools import unescape_wildcard
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
 
-from .exceptions import DocumentDeleteError, NotHolderError, StateError
+from .exceptions import (
+    DocumentDeleteError, MovementAccessError, NotHolderError, StateError)
 
 PRIORITIES = [
     ('normal', "Normal"),
@@ -54,9 +55,10 @@ class DocumentMixin:
         'edaftar.org.unit', "Holder Unit", readonly=True,
         ondelete='RESTRICT')
     due_date = fields.Date("Due Date", readonly=True)
-    movements = fields.One2Many(
-        'edaftar.movement', 'document', "Movements", readonly=True,
-        order=[('sent_at', 'ASC'), ('id', 'ASC')])
+    movements = fields.Function(fields.One2Many(
+            'edaftar.movement', 'document', "Movements", readonly=True,
+            help="Every move of the document, the first first."),
+        'get_movements', setter='set_movements')
     priority = fields.Selection(
         PRIORITIES, "Priority", required=True, sort=False)
     priority_string = priority.translated('priority')
@@ -153,6 +155,30 @@ class DocumentMixin:
         return result
 
     @classmethod
+    def get_movements(cls, documents, name):
+        """The movements of each document in the order they were made: one
+        query, since whoever may read a document may read its movements"""
+        Movement = Pool().get('edaftar.movement')
+        movement = Movement.__table__()
+        column = Column(movement, cls.__name__.split('.')[-1])
+        result = {d.id: [] for d in documents}
+        cursor = Transaction().connection.cursor()
+        for ids in _chunks(list(result)):
+            cursor.execute(*movement.select(column, movement.id,
+                    where=column.in_(ids),
+                    order_by=[movement.sent_at.asc, movement.id.asc]))
+            for document_id, movement_id in cursor:
+                result[document_id].append(movement_id)
+        return result
+
+    @classmethod
+    def set_movements(cls, documents, name, value):
+        "Movements are made by moving the document, never through it"
+        if value:
+            raise MovementAccessError(gettext(
+                    'edaftar_dak.msg_movement_append_only'))
+
+    @classmethod
     def _opened(cls, document):
         "Record that the current user opened document"
         pool = Pool()
@@ -230,12 +256,14 @@ class DocumentMixin:
         return User.get_edaftar_scope()['acting_for']
 
     @classmethod
-    def check_holder(cls, documents):
-        "Refuse unless the current user holds (or acts for the holder of) all"
+    def check_holder(cls, documents, readable=False):
+        """Refuse unless the current user holds (or acts for the holder of)
+        all; readable: the caller already checked the user may read them"""
         # What the user may not even see is refused as such first, so that
         # the refusal does not tell who holds it.
-        with check_access():
-            cls.read([d.id for d in documents], ['id'])
+        if not readable:
+            with check_access():
+                cls.read([d.id for d in documents], ['id'])
         acting_for = cls.acting_for()
         for document in documents:
             if not document.holder or document.holder.id not in acting_for:

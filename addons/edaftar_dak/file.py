@@ -154,7 +154,7 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         "A copy is a new file on the same subject, without its contents"
         default = default.copy() if default is not None else {}
         for name in ['receipts', 'notes', 'drafts', 'dispatches',
-                'movements', 'participants', 'closing_remark',
+                'participants', 'closing_remark',
                 'reopen_reason', 'due_date']:
             default.setdefault(name, None)
         default.setdefault('state', 'open')

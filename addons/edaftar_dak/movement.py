@@ -9,6 +9,7 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import (
@@ -125,11 +126,42 @@ class Movement(ModelSQL, ModelView):
         return [(field, operator,
                 list(User.get_edaftar_scope()['acting_for']))]
 
-    def get_rec_name(self, name):
-        return gettext('edaftar_dak.msg_movement_rec_name',
-            document=self.document.rec_name if self.document else '',
-            action=self.action_string,
-            to=self.to_employee.rec_name if self.to_employee else '')
+    @classmethod
+    def get_rec_name(cls, movements, name):
+        "e.g. \"SGAD-2026-000123: Forward to Ali Khan (Section Officer)\""
+        pool = Pool()
+        Employee = pool.get('company.employee')
+        # The history of a document lists every movement by this name:
+        # read the columns and the numbers, without the whole records.
+        movement = cls.__table__()
+        cursor = Transaction().connection.cursor()
+        rows = []
+        for ids in grouped_slice([m.id for m in movements], 1000):
+            cursor.execute(*movement.select(
+                    movement.id, movement.receipt, movement.file,
+                    movement.action, movement.to_employee,
+                    where=movement.id.in_(list(ids))))
+            rows.extend(cursor)
+        numbers = {}
+        for index, (model, _) in enumerate(DOCUMENT_MODELS, 1):
+            table = pool.get(model).__table__()
+            for ids in grouped_slice(
+                    list({r[index] for r in rows if r[index]}), 1000):
+                cursor.execute(*table.select(table.id, table.number,
+                        where=table.id.in_(list(ids))))
+                numbers.update(((model, i), n) for i, n in cursor)
+        employees = Employee.get_rec_name(
+            Employee.browse(list({r[4] for r in rows if r[4]})), 'rec_name')
+        actions = dict(cls.fields_get(['action'])['action']['selection'])
+        names = {}
+        for id_, receipt, file, action, to_employee in rows:
+            document = ('edaftar.receipt', receipt) if receipt else (
+                'edaftar.file', file)
+            names[id_] = gettext('edaftar_dak.msg_movement_rec_name',
+                document=numbers.get(document) or '',
+                action=actions.get(action, action),
+                to=employees.get(to_employee) or '')
+        return names
 
     @classmethod
     def check_modification(cls, mode, movements, values=None,
@@ -219,7 +251,8 @@ class Movement(ModelSQL, ModelView):
             values['to_employee'] = last.from_employee.id
             values['purpose'] = purpose = 'action'
         else:
-            document.check_holder([document])
+            # _lock_documents read it as the user.
+            document.check_holder([document], readable=True)
         if action in {'return', 'send_back'} and not (
                 values.get('to_employee') or values.get('to_unit')):
             last = cls._last_handover(document)
@@ -258,41 +291,54 @@ class Movement(ModelSQL, ModelView):
     def _recipient(cls, values, document):
         "Return the active employee the move goes to"
         pool = Pool()
+        Date = pool.get('ir.date')
         Employee = pool.get('company.employee')
         Unit = pool.get('edaftar.org.unit')
-        with Transaction().set_context(
-                _check_access=False, active_test=False):
-            if values.get('to_employee'):
-                employees = Employee.search([
-                        ('id', '=', int(values['to_employee'])),
-                        ], limit=1)
-                if not employees:
-                    raise RecipientError(gettext(
-                            'edaftar_dak.msg_recipient_unknown',
-                            document=document.rec_name,
-                            recipient=values['to_employee']))
-                employee, = employees
-            elif values.get('to_unit'):
-                units = Unit.search([('id', '=', int(values['to_unit']))])
-                if not units or not units[0].head:
-                    raise RecipientError(gettext(
-                            'edaftar_dak.msg_recipient_unit_no_head',
-                            document=document.rec_name,
-                            unit=units[0].rec_name if units
-                            else values['to_unit']))
-                employee = units[0].head
-            else:
+        User = pool.get('res.user')
+        employee, unit, user = (
+            Employee.__table__(), Unit.__table__(), User.__table__())
+        cursor = Transaction().connection.cursor()
+        if values.get('to_employee'):
+            recipient = values['to_employee']
+            where = employee.id == int(recipient)
+        elif values.get('to_unit'):
+            cursor.execute(*unit.select(unit.head, unit.name,
+                    where=unit.id == int(values['to_unit'])))
+            row = cursor.fetchone()
+            if not row or not row[0]:
                 raise RecipientError(gettext(
-                        'edaftar_dak.msg_recipient_missing',
-                        document=document.rec_name))
-            if (not employee.active or not employee.user
-                    or not employee.user.active
-                    or not employee.edaftar_unit):
-                raise RecipientError(gettext(
-                        'edaftar_dak.msg_recipient_inactive',
+                        'edaftar_dak.msg_recipient_unit_no_head',
                         document=document.rec_name,
-                        recipient=employee.rec_name))
-        return employee
+                        unit=Unit(values['to_unit']).rec_name if row
+                        else values['to_unit']))
+            recipient = row[0]
+            where = employee.id == recipient
+        else:
+            raise RecipientError(gettext(
+                    'edaftar_dak.msg_recipient_missing',
+                    document=document.rec_name))
+        # One query for what makes a recipient able to act: employed today
+        # (by the server's date, not one the client could send), posted to
+        # a unit, with an active login.
+        cursor.execute(*employee.join(user, 'LEFT',
+                condition=employee.user == user.id).select(
+                employee.id, employee.start_date, employee.end_date,
+                employee.edaftar_unit, user.active, where=where))
+        row = cursor.fetchone()
+        if not row:
+            raise RecipientError(gettext(
+                    'edaftar_dak.msg_recipient_unknown',
+                    document=document.rec_name, recipient=recipient))
+        employee_id, start_date, end_date, unit_id, user_active = row
+        today = Date.today()
+        employed = ((start_date or dt.date.min) <= today
+            <= (end_date or dt.date.max))
+        if not employed or not user_active or not unit_id:
+            raise RecipientError(gettext(
+                    'edaftar_dak.msg_recipient_inactive',
+                    document=document.rec_name,
+                    recipient=Employee(employee_id).rec_name))
+        return Employee(employee_id)
 
     @classmethod
     def _last_handover(cls, document):

@@ -406,7 +406,6 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                 'disposal_remark', 'reopen_reason', 'due_date',
                 'holder', 'holder_unit']:
             default.setdefault(name, None)
-        default.setdefault('movements', None)
         default.setdefault('participants', None)
         default.setdefault('attachments', None)
         return super().copy(receipts, default=default)
