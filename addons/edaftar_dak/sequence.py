@@ -1,5 +1,7 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+from sql import For
+
 from trytond import backend
 from trytond.model import ModelSQL, Unique, fields
 from trytond.model.exceptions import SQLConstraintError
@@ -76,7 +78,29 @@ class DocumentSequence(ModelSQL):
             cls._open_register(kind, department, date)
             records = cls.search(domain, limit=1)
         record, = records
-        return record.sequence.get()
+        sequence = record.sequence
+        if backend.name == 'postgresql':
+            cls._wait_for_sequence(sequence)
+        return sequence.get()
+
+    @staticmethod
+    def _wait_for_sequence(sequence):
+        """Lock the strict sequence's row, waiting for a registration in
+        progress, and tell the transaction it holds the lock.
+
+        A strict sequence locks with ModelSQL.lock, which restarts every
+        registration once to take the lock at the start of the
+        transaction. Waiting here instead gives the same guarantee: when
+        the registration we waited for took a number, PostgreSQL refuses
+        to serialise and the dispatcher runs the request again, which then
+        reads the next number. Transaction._locked_records is how trytond
+        8.0 records the rows locked at the start of a transaction."""
+        transaction = Transaction()
+        table = sequence.__table__()
+        cursor = transaction.connection.cursor()
+        cursor.execute(*table.select(table.id,
+                where=table.id == sequence.id, for_=For('UPDATE')))
+        transaction._locked_records[sequence._table].add(sequence.id)
 
     @classmethod
     def _open_register(cls, kind, department, date):
