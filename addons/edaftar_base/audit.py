@@ -2,9 +2,12 @@
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
 
+from sql.functions import CurrentTimestamp
+
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.pool import Pool
+from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
 from .exceptions import AuditLogAccessError
@@ -79,16 +82,29 @@ class AuditLog(ModelSQL, ModelView):
             details = f'{details}\n{changed}' if details else changed
         now = dt.datetime.now()
         with without_check_access():
-            return cls.create([{
-                        'timestamp': now,
-                        'user': user_id or None,
-                        'employee': employee,
-                        'on_behalf_of': (
-                            on_behalf_of.id if on_behalf_of else None),
-                        'model': record.__name__,
-                        'record_id': record.id,
-                        'record_name': record.rec_name[:512],
-                        'action': action,
-                        'details': details,
-                        'address': str(address) if address else None,
-                        } for record in records])
+            names = [record.rec_name[:512] for record in records]
+        # One INSERT: every move, registration and change writes here, and
+        # what is written is decided above, not by a client.
+        table = cls.__table__()
+        cursor = transaction.connection.cursor()
+        columns = [
+            table.create_uid, table.create_date, table.timestamp, table.user,
+            table.employee, table.on_behalf_of, table.model, table.record_id,
+            table.record_name, table.action, table.details, table.address]
+        values = [[
+                transaction.user, CurrentTimestamp(), now, user_id or None,
+                employee, on_behalf_of.id if on_behalf_of else None,
+                record.__name__, record.id, name, action, details,
+                str(address) if address else None]
+            for record, name in zip(records, names)]
+        ids = []
+        if transaction.database.has_returning():
+            for sub_values in grouped_slice(values, 1000):
+                cursor.execute(*table.insert(
+                        columns, list(sub_values), returning=[table.id]))
+                ids.extend(id_ for id_, in cursor)
+        else:
+            for row in values:
+                cursor.execute(*table.insert(columns, [row]))
+                ids.append(cursor.lastrowid)
+        return cls.browse(ids)

@@ -5,10 +5,10 @@ import datetime as dt
 import re
 from operator import attrgetter
 
-from sql import Column, Expression, For, Null
+from sql import Column, Expression, For, Literal, Null
 from sql.conditionals import Case, Coalesce
 from sql.functions import Function
-from sql.operators import Concat
+from sql.operators import Concat, Exists
 
 from trytond import backend
 from trytond.i18n import gettext
@@ -184,15 +184,19 @@ class DocumentMixin:
         pool = Pool()
         Movement = pool.get('edaftar.movement')
         AuditLog = pool.get('edaftar.audit.log')
-        acting_for = cls.acting_for()
-        field = cls.__name__.split('.')[-1]
-        with without_check_access():
-            unread = Movement.search([
-                    (field, '=', document.id),
-                    ('to_employee', 'in', list(acting_for)),
-                    ('read_at', '=', None),
-                    ], limit=1)
-            confidential = document.confidentiality != 'normal'
+        acting_for = list(cls.acting_for()) or [-1]
+        # One query: every opening of a form asks it.
+        table, movement = cls.__table__(), Movement.__table__()
+        column = Column(movement, cls.__name__.split('.')[-1])
+        cursor = Transaction().connection.cursor()
+        cursor.execute(*table.select(
+                table.confidentiality != 'normal',
+                Exists(movement.select(Literal(1),
+                        where=(column == table.id)
+                        & movement.to_employee.in_(acting_for)
+                        & (movement.read_at == Null))),
+                where=table.id == document.id))
+        confidential, unread = cursor.fetchone()
         if not unread and not confidential:
             return
         transaction = Transaction()
