@@ -352,8 +352,9 @@ class Movement(ModelSQL, ModelView):
         return movements[0] if movements else None
 
     @classmethod
-    def _perform(cls, vlist):
-        "Insert the movements and hand the documents over"
+    def _perform(cls, vlist, notify=True):
+        """Insert the movements and hand the documents over; the receipts
+        in a moved file go with it"""
         pool = Pool()
         AuditLog = pool.get('edaftar.audit.log')
         with Transaction().set_context(_check_access=False):
@@ -376,8 +377,56 @@ class Movement(ModelSQL, ModelView):
                 [document], movement.action,
                 details=cls._audit_details(movement),
                 on_behalf_of=movement.on_behalf_of)
-        cls._notify(movements)
+        if notify:
+            cls._notify(movements)
+        following = cls._receipts_following(movements)
+        if following:
+            # One notification, for the file, is enough.
+            cls._perform(following, notify=False)
         return movements
+
+    @classmethod
+    def _receipts_following(cls, movements):
+        """Return the values of the moves of the open receipts in each
+        file handed over by movements, which its sender held with it: a
+        file's letters go where the file goes"""
+        pool = Pool()
+        Receipt = pool.get('edaftar.receipt')
+        vlist = []
+        for movement in movements:
+            if (not movement.file or movement.purpose != 'action'
+                    or movement.action not in MOVE_ACTIONS):
+                continue
+            with without_check_access():
+                receipts = Receipt.search([
+                        ('file', '=', movement.file.id),
+                        ('holder', '=', movement.from_employee.id),
+                        ('state', 'in', list(Receipt._movable_states)),
+                        ], order=[('id', 'ASC')])
+            for receipt in receipts:
+                vlist.append({
+                        'document': str(receipt),
+                        'receipt': receipt.id,
+                        'action': movement.action,
+                        'purpose': 'action',
+                        'from_employee': receipt.holder.id,
+                        'from_unit': receipt.holder_unit.id
+                        if receipt.holder_unit else None,
+                        'to_employee': movement.to_employee.id,
+                        'to_unit': movement.to_unit.id
+                        if movement.to_unit else None,
+                        'instructions': gettext(
+                            'edaftar_dak.msg_movement_with_file',
+                            file=movement.file.number),
+                        'actor': movement.actor.id if movement.actor
+                        else None,
+                        'on_behalf_of': movement.on_behalf_of.id
+                        if movement.on_behalf_of else None,
+                        'sent_at': movement.sent_at,
+                        'read_at': None,
+                        'due_date': movement.due_date,
+                        })
+        return vlist
 
     @classmethod
     def _audit_details(cls, movement):
