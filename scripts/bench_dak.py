@@ -36,24 +36,25 @@ import gzip  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
 import logging  # noqa: E402
-import math  # noqa: E402
 import random  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
-import socket  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import threading  # noqa: E402
 import time  # noqa: E402
-import urllib.parse  # noqa: E402
 from concurrent.futures import ThreadPoolExecutor  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
 import psycopg  # noqa: E402
 
+from benchlib import (  # noqa: E402
+    LOCALHOST, LOGGING, conninfo, copy_rows, create_database,
+    drop_database, free_port, next_id, pct, set_passwords,
+    settle_caches, step, table, timed)
+
 DB = 'edaftar_bench_dak'
 PASSWORD = 'bench-Dak-Passw0rd'
-LOCALHOST = '127.0.0.1'
 BIN = VENV_PYTHON.parent
 
 OPEN_STATES = ['registered', 'in_process', 'actioned']
@@ -83,30 +84,6 @@ TARGETS = {
     'inbox': 25, 'dept_inbox': 40, 'open': 30, 'number': 15,
     'keywords': 100, 'write': 100,
     }
-
-LOGGING = '''
-[formatters]
-keys = simple
-[formatter_simple]
-format = %(asctime)s %(levelname)s %(name)s %(message)s
-[handlers]
-keys = stderr
-[handler_stderr]
-class = StreamHandler
-formatter = simple
-args = (sys.stderr,)
-[loggers]
-keys = root, werkzeug
-[logger_root]
-level = WARNING
-handlers = stderr
-[logger_werkzeug]
-# werkzeug sets INFO on its logger unless a level is given.
-level = WARNING
-handlers =
-qualname = werkzeug
-'''
-
 
 def parse_args():
     parser = argparse.ArgumentParser(
@@ -139,67 +116,11 @@ def parse_args():
 
 # --- statistics and printing -------------------------------------------
 
-def pct(values, p):
-    "Nearest-rank percentile"
-    values = sorted(values)
-    if not values:
-        return float('nan')
-    return values[max(0, math.ceil(p / 100 * len(values)) - 1)]
-
-
-def table(title, header, rows, notes=()):
-    rows = [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in [header, *rows])
-        for i in range(len(header))]
-
-    def line(row):
-        return '  '.join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths))).rstrip()
-    print(f'\n{title}')
-    print(line(header))
-    print('  '.join('-' * w for w in widths))
-    for row in rows:
-        print(line(row))
-    for note in notes:
-        print(note)
-    sys.stdout.flush()
-
-
 def ms(seconds):
     return f'{seconds * 1e3:.1f}'
 
 
-@contextmanager
-def step(label):
-    print(f'{label} ...', end=' ', flush=True, file=sys.stderr)
-    start = time.perf_counter()
-    yield
-    print(f'{time.perf_counter() - start:.1f} s', file=sys.stderr)
-
-
-def timed(func, *args):
-    start = time.perf_counter()
-    result = func(*args)
-    return time.perf_counter() - start, result
-
-
 # --- database ----------------------------------------------------------
-
-def conninfo(dsn, dbname):
-    return urllib.parse.urlparse(dsn)._replace(path='/' + dbname).geturl()
-
-
-def drop_database(dsn):
-    with psycopg.connect(conninfo(dsn, 'postgres'), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS {DB} WITH (FORCE)')
-
-
-def create_database(dsn):
-    drop_database(dsn)
-    with psycopg.connect(conninfo(dsn, 'postgres'), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE {DB}')
-
 
 def write_config(tmp, dsn, port=None):
     """A trytond configuration of our own: its values override the
@@ -335,24 +256,12 @@ class Province:
         return index
 
 
-def copy_rows(cursor, table, columns, rows):
-    names = ', '.join(f'"{c}"' for c in columns)
-    with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def next_id(cursor, table):
-    cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"')
-    return cursor.fetchone()[0]
-
-
 def set_sequences(cursor, tables):
     "Tryton takes ids from the identity of each table"
-    for table in tables:
+    for name in tables:
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-            f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))')
+            f"SELECT setval(pg_get_serial_sequence('\"{name}\"', 'id'), "
+            f'(SELECT COALESCE(MAX(id), 1) FROM "{name}"))')
 
 
 def load_organisation(conn, province):
@@ -804,8 +713,8 @@ def load(dsn, province, n_receipts, seed):
 
     def vacuum(tables):
         with psycopg.connect(conninfo(dsn, DB), autocommit=True) as conn:
-            for table in tables:
-                conn.execute(f'VACUUM (ANALYZE) "{table}"')
+            for name in tables:
+                conn.execute(f'VACUUM (ANALYZE) "{name}"')
     with ThreadPoolExecutor(2) as executor:
         list(executor.map(vacuum, [['edaftar_movement'],
                     ['edaftar_receipt', 'edaftar_receipt-company_employee']]))
@@ -816,29 +725,6 @@ def load(dsn, province, n_receipts, seed):
 
 
 # --- in-process Tryton ---------------------------------------------------
-
-def settle_caches():
-    """Let this process' cache listener start (clean_timeout = 0) before
-    caching anything: it clears every cache when it starts."""
-    from trytond.cache import MemoryCache
-    from trytond.transaction import Transaction
-    for _ in range(2):
-        with Transaction().start(DB, 0, readonly=True):
-            pass
-    listener = MemoryCache._local.listeners.get(DB)
-    deadline = time.monotonic() + 10
-    while (listener and not getattr(listener, 'listening', False)
-            and time.monotonic() < deadline):
-        time.sleep(0.01)
-
-
-def set_passwords(pool, user_ids):
-    from trytond.transaction import Transaction
-    with Transaction().start(DB, 0) as transaction:
-        User = pool.get('res.user')
-        User.write(User.browse(user_ids), {'password': PASSWORD})
-        transaction.commit()
-
 
 def new_sessions(pool, user_ids):
     """Return {user id: (login, user id, key)}: sessions opened in the
@@ -957,12 +843,6 @@ def trace_write(pool, user_id, context, func):
 
 
 # --- JSON-RPC ------------------------------------------------------------
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((LOCALHOST, 0))
-        return sock.getsockname()[1]
-
 
 class RPCError(RuntimeError):
     pass
@@ -1635,7 +1515,7 @@ def main():
             bases, fx = fixtures_from_db(dsn, province)
         else:
             with step(f"creating {DB} and activating edaftar_dak"):
-                create_database(dsn)
+                create_database(dsn, DB)
                 activate(config, tmp)
             start = time.perf_counter()
             with step("loading the data set with COPY"):
@@ -1684,7 +1564,7 @@ def main():
         pool = Pool(DB)
         with step("starting the pool in-process"):
             pool.init()
-            settle_caches()
+            settle_caches(DB)
         user0 = bases['user']
         deps = province.departments
         nd = len(deps)
@@ -1701,7 +1581,7 @@ def main():
         # A handful log in over JSON-RPC with a password.
         named = ['so', 'head', ('registrar', 0), ('other', 0)]
         with step("setting passwords and opening sessions"):
-            set_passwords(pool, [user_of[k] for k in named])
+            set_passwords(pool, DB, [user_of[k] for k in named], PASSWORD)
             db_sessions = new_sessions(pool, user_of.values())
             scopes = {'head': scope_of(pool, user_of['head']),
                 'so': scope_of(pool, user_of['so'])}
@@ -1798,7 +1678,7 @@ def main():
         if args.keep:
             print(f"Database {DB} kept (files in {tmp}).", file=sys.stderr)
         else:
-            drop_database(dsn)
+            drop_database(dsn, DB)
             shutil.rmtree(tmp, ignore_errors=True)
 
 

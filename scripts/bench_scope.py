@@ -31,23 +31,24 @@ import datetime as dt  # noqa: E402
 import gzip  # noqa: E402
 import http.client  # noqa: E402
 import json  # noqa: E402
-import math  # noqa: E402
 import shutil  # noqa: E402
-import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
-import urllib.parse  # noqa: E402
 from collections import defaultdict  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
 import psycopg  # noqa: E402
 
+from benchlib import (  # noqa: E402
+    LOCALHOST, LOGGING, conninfo, copy_rows, create_database,
+    drop_database, free_port, next_id, pct, set_passwords,
+    settle_caches, step, table, timed)
+
 CONFIG = ROOT / 'config' / 'trytond-postgresql.conf'
 DB = 'edaftar_bench'
 PASSWORD = 'bench-Passw0rd'
-LOCALHOST = '127.0.0.1'
 
 # Started as `python -c SERVE <trytond options>`: the trytond server, with
 # the edaftar_base extension of ir.rule replaced by the base behaviour when
@@ -66,25 +67,6 @@ sys.exit(main())
 '''
 
 # Warnings and errors only: werkzeug logs every request at INFO otherwise.
-LOGGING = '''
-[formatters]
-keys = simple
-[formatter_simple]
-format = %(asctime)s %(levelname)s %(name)s %(message)s
-[handlers]
-keys = stderr
-[handler_stderr]
-class = StreamHandler
-formatter = simple
-args = (sys.stderr,)
-[loggers]
-keys = root
-[logger_root]
-level = WARNING
-handlers = stderr
-'''
-
-
 def parse_args():
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n\n')[0],
@@ -110,28 +92,6 @@ def parse_args():
 
 # --- statistics and printing -------------------------------------------
 
-def pct(values, p):
-    "Nearest-rank percentile"
-    values = sorted(values)
-    return values[max(0, math.ceil(p / 100 * len(values)) - 1)]
-
-
-def table(title, header, rows):
-    rows = [[str(c) for c in row] for row in rows]
-    widths = [max(len(r[i]) for r in [header, *rows])
-        for i in range(len(header))]
-
-    def line(row):
-        return '  '.join(
-            c.ljust(w) if i == 0 else c.rjust(w)
-            for i, (c, w) in enumerate(zip(row, widths)))
-    print(f'\n{title}')
-    print(line(header))
-    print('  '.join('-' * w for w in widths))
-    for row in rows:
-        print(line(row))
-
-
 def ms(seconds):
     return f'{seconds * 1e3:.2f}'
 
@@ -140,30 +100,7 @@ def us(seconds):
     return f'{seconds * 1e6:.1f}'
 
 
-@contextmanager
-def step(label):
-    print(f'{label} ...', end=' ', flush=True, file=sys.stderr)
-    start = time.perf_counter()
-    yield
-    print(f'{time.perf_counter() - start:.1f} s', file=sys.stderr)
-
-
 # --- database ----------------------------------------------------------
-
-def conninfo(dsn, dbname):
-    return urllib.parse.urlparse(dsn)._replace(path='/' + dbname).geturl()
-
-
-def create_database(dsn):
-    with psycopg.connect(conninfo(dsn, 'postgres'), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS {DB} WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE {DB}')
-
-
-def drop_database(dsn):
-    with psycopg.connect(conninfo(dsn, 'postgres'), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS {DB} WITH (FORCE)')
-
 
 def activate(env, tmp):
     passfile = Path(tmp, 'admin-password')
@@ -274,18 +211,6 @@ def province(scale, n_users):
     return units, posts[:n_users]
 
 
-def copy_rows(cursor, table, columns, rows):
-    names = ', '.join(f'"{c}"' for c in columns)
-    with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def next_id(cursor, table):
-    cursor.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM "{table}"')
-    return cursor.fetchone()[0]
-
-
 def load(dsn, units, posts):
     """Insert the data set with COPY, as Tryton would have stored it.
     Return {role: [user ids]} and {user id: login}."""
@@ -373,12 +298,12 @@ def load(dsn, units, posts):
             'FROM bench_head h WHERE h.unit = u.id')
 
         # Tryton takes ids from <table>_id_seq.
-        for table in ['currency_currency', 'party_party', 'company_company',
+        for name in ['currency_currency', 'party_party', 'company_company',
                 'edaftar_designation', 'edaftar_org_unit', 'res_user',
                 'company_employee', 'res_user-company_employee',
                 'res_user-company_company', 'res_user-res_group']:
-            cur.execute(f'SELECT setval(\'"{table}_id_seq"\', '
-                f'(SELECT MAX(id) FROM "{table}"))')
+            cur.execute(f'SELECT setval(\'"{name}_id_seq"\', '
+                f'(SELECT MAX(id) FROM "{name}"))')
     with psycopg.connect(conninfo(dsn, DB), autocommit=True) as conn:
         conn.execute('VACUUM ANALYZE')
     users, logins = defaultdict(list), {}
@@ -389,26 +314,6 @@ def load(dsn, units, posts):
 
 
 # --- in-process measures -----------------------------------------------
-
-def timed(func, *args):
-    start = time.perf_counter()
-    result = func(*args)
-    return time.perf_counter() - start, result
-
-
-def settle_caches():
-    """Wait for this process' cache listener (clean_timeout = 0): it starts
-    with the second transaction and then clears every cache, which would
-    silently drop the scopes cached by a transaction running meanwhile."""
-    from trytond.cache import MemoryCache
-    from trytond.transaction import Transaction
-    for _ in range(2):
-        with Transaction().start(DB, 0, readonly=True):
-            pass
-    listener = MemoryCache._local.listeners.get(DB)
-    while listener and not getattr(listener, 'listening', False):
-        time.sleep(0.01)
-
 
 def measure_scopes(pool, users):
     "Build every user's scope three ways; print the figures"
@@ -542,14 +447,6 @@ def measure_rule_context(pool, users, sizes, repeat):
             "added p50"], rows)
 
 
-def set_passwords(pool, user_ids):
-    from trytond.transaction import Transaction
-    with Transaction().start(DB, 0) as transaction:
-        User = pool.get('res.user')
-        User.write(User.browse(user_ids), {'password': PASSWORD})
-        transaction.commit()
-
-
 def new_sessions(pool, user_ids):
     """Return {user id: (login, session key)} for sessions opened without
     a password (as common.db.login would from 127.0.0.1)."""
@@ -567,12 +464,6 @@ def new_sessions(pool, user_ids):
 
 
 # --- JSON-RPC ----------------------------------------------------------
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind((LOCALHOST, 0))
-        return sock.getsockname()[1]
-
 
 class Server:
     "A trytond server in a subprocess, optionally with the bypass"
@@ -720,7 +611,7 @@ def main():
     servers = []
     try:
         with step(f"creating {DB} and activating edaftar_base"):
-            create_database(dsn)
+            create_database(dsn, DB)
             activate(env, tmp)
         start = time.perf_counter()
         with step("loading the data set with COPY"):
@@ -731,13 +622,13 @@ def main():
         pool = Pool(DB)
         with step("starting the pool (empty caches)"):
             pool.init()
-            settle_caches()
+            settle_caches(DB)
         head = users['group_department_head'][0]
         sizes = measure_scopes(pool, users)
         measure_rule_context(pool, users, sizes, args.repeat)
 
         with step("starting two trytond servers"):
-            set_passwords(pool, [head])
+            set_passwords(pool, DB, [head], PASSWORD)
             cold = sorted(sizes)[1::max(1, len(sizes) // args.calls)]
             cold_sessions = new_sessions(pool, cold[:args.calls])
             servers = [Server(env, tmp, bypass) for bypass in (False, True)]
@@ -759,7 +650,7 @@ def main():
                 from trytond.cache import Cache
                 Cache.drop(DB)
                 backend.Database(DB).close()
-            drop_database(dsn)
+            drop_database(dsn, DB)
             shutil.rmtree(tmp, ignore_errors=True)
 
 
