@@ -203,6 +203,12 @@ class DocumentMixin:
         # RPC reads run in read-only transactions; the record of the
         # opening is written in its own.
         with transaction.new_transaction() as new:
+            if not confidential and backend.name == 'postgresql':
+                # A read mark alone need not wait for the disk: lost in a
+                # crash, it is set again on the next opening or action.
+                # The audit line of a confidential opening does wait.
+                new.connection.cursor().execute(
+                    'SET LOCAL synchronous_commit TO OFF')
             if unread:
                 Movement.mark_read([document], acting_for)
             if confidential:
