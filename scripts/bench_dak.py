@@ -10,6 +10,8 @@ participants, and the receipt registers; then measures over JSON-RPC:
     same result and the bare RPC floor (res.user.search_read);
   - writes (register, mark, forward: ops/s from client threads against
     gunicorn with 2 worker processes) beside a raw SQL floor;
+  - a mixed workload: 1,000 logged-in users each acting every 30 s on
+    average (inbox, open, search, find, forward), p50/p95 and errors;
   - the SQL Tryton runs for each read (traced in-process), with EXPLAIN
     ANALYZE plans of the slow statements.
 The database is dropped at the end unless --keep.
@@ -82,7 +84,7 @@ MOVEMENT_LIST_FIELDS = [
 # Targets of DESIGN.md §5 (ms, p95) and ops/s.
 TARGETS = {
     'inbox': 25, 'dept_inbox': 40, 'open': 30, 'number': 15,
-    'keywords': 100, 'write': 100,
+    'keywords': 100, 'write': 100, 'mixed': 100,
     }
 
 def parse_args():
@@ -107,10 +109,16 @@ def parse_args():
     parser.add_argument('--reuse', action='store_true',
         help=f"measure again a database {DB} kept by --keep (same --scale)"
         ", without creating and loading it")
+    parser.add_argument('--mixed-users', type=int, default=1000,
+        help="users of the mixed workload, each acting every 30 s on "
+        "average (default: %(default)s)")
+    parser.add_argument('--mixed-seconds', type=float, default=60,
+        help="duration of the mixed workload (default: %(default)s)")
     parser.add_argument('--seed', type=int, default=20251123)
     args = parser.parse_args()
     if args.quick:
         args.scale, args.calls, args.write_seconds = 0.02, 50, 5
+        args.mixed_users, args.mixed_seconds = 100, 10
     return args
 
 
@@ -1329,6 +1337,145 @@ def write_measures(server, sessions, province, bases, fx, args, dsn):
     return rows
 
 
+# What a user of the mixed workload does, with its weight.
+MIXED_ACTIONS = [
+    ('open the inbox', 40), ('open a receipt with its history', 30),
+    ('keyword search', 10), ('find by number', 10),
+    ('forward a receipt to a colleague', 10)]
+
+
+def mixed_workload(port, pool, dsn, bases, args):
+    """DESIGN.md §5: args.mixed_users logged-in users, each acting every 30 s
+    on average (Poisson arrivals, so acts of different users overlap as they
+    would), against gunicorn with 2 workers. Each user holds open receipts
+    and forwards them to a colleague of the same unit. The time of an act is
+    taken from when it was due, so waiting for the server counts. Return
+    the table rows and the first errors."""
+    emp0, user0 = bases['employee'], bases['user']
+    rng = random.Random(args.seed)
+    with psycopg.connect(conninfo(dsn, DB)) as conn:
+        holders = conn.execute("""
+            SELECT r.holder, array_agg(r.id ORDER BY r.id)
+            FROM edaftar_receipt r
+            JOIN company_employee e ON e.id = r.holder
+            JOIN res_user u ON u.id = e.user AND u.active
+            WHERE r.state IN ('registered', 'in_process', 'actioned')
+                AND r.confidentiality = 'normal'
+            GROUP BY r.holder ORDER BY r.holder LIMIT %s""",
+            (args.mixed_users,)).fetchall()
+        colleague = dict(conn.execute("""
+            SELECT DISTINCT ON (h.id) h.id, c.id
+            FROM company_employee h
+            JOIN company_employee c
+                ON c.edaftar_unit = h.edaftar_unit AND c.id != h.id
+            JOIN res_user u ON u.id = c.user AND u.active
+            WHERE h.id = ANY(%s) ORDER BY h.id, c.id""",
+            ([h for h, _ in holders],)).fetchall())
+        numbers = dict(conn.execute(
+                "SELECT id, number FROM edaftar_receipt WHERE id = ANY(%s)",
+                ([i for _, ids in holders for i in ids[:20]],)).fetchall())
+    employees = [h for h, _ in holders]
+    holdings = {h: list(ids) for h, ids in holders}
+    holdings_lock = threading.Lock()
+    sessions = new_sessions(pool, [user0 + e - emp0 for e in employees])
+    local = threading.local()
+
+    def client():
+        if not hasattr(local, 'client'):
+            local.client = Client(port)
+        return local.client
+
+    contexts = {}
+
+    def user_of(employee):
+        session = sessions[user0 + employee - emp0]
+        if employee not in contexts:
+            contexts[employee] = client().call(
+                'model.res.user.get_preferences', [True, {}], session)
+        return lambda model, method, *a: client().call(
+            f'model.{model}.{method}', [*a, contexts[employee]], session)
+
+    with ThreadPoolExecutor(8) as executor:
+        list(executor.map(user_of, employees))
+
+    def act(kind, employee):
+        user = user_of(employee)
+        with holdings_lock:
+            held = holdings[employee]
+            receipt = rng.choice(held) if held else None
+            if kind == 4 and receipt and employee in colleague:
+                held.remove(receipt)
+            elif kind == 4:
+                kind = 0
+        if kind in {1, 3} and not receipt:
+            kind = 0
+        if kind == 0:
+            user('edaftar.receipt', 'search_read',
+                [('held_by_me', '=', True), ('state', 'in', OPEN_STATES)],
+                0, 50, None, RECEIPT_LIST_FIELDS)
+        elif kind == 1:
+            form, = user('edaftar.receipt', 'read', [receipt],
+                RECEIPT_FORM_FIELDS)
+            user('edaftar.movement', 'read', form['movements'],
+                MOVEMENT_LIST_FIELDS)
+        elif kind == 2:
+            words = f'{rng.choice(TOPICS)} {rng.choice(SECONDS)}'
+            user('edaftar.receipt', 'search_read',
+                [('keywords', 'ilike', words)], 0, 50, None,
+                RECEIPT_LIST_FIELDS)
+        elif kind == 3:
+            user('edaftar.receipt', 'search_read',
+                [('number', '=', numbers.get(receipt, '-'))], 0, None, None,
+                RECEIPT_LIST_FIELDS)
+        else:
+            to = colleague[employee]
+            user('edaftar.movement', 'create', [{
+                        'document': f'edaftar.receipt,{receipt}',
+                        'action': 'forward', 'purpose': 'action',
+                        'to_employee': to}])
+            with holdings_lock:
+                if to in holdings:
+                    holdings[to].append(receipt)
+        return kind
+
+    rate = len(employees) / 30
+    weights = [w for _, w in MIXED_ACTIONS]
+    schedule, t = [], rng.expovariate(rate)
+    while t < args.mixed_seconds:
+        schedule.append((t, rng.choices(range(len(weights)), weights)[0],
+                rng.choice(employees)))
+        t += rng.expovariate(rate)
+    results, errors = [], []
+
+    def run(due, kind, employee):
+        try:
+            kind = act(kind, employee)
+            results.append((kind, time.perf_counter() - due))
+        except Exception as e:  # noqa: BLE001
+            errors.append(f'{MIXED_ACTIONS[kind][0]}: {str(e)[:300]}')
+    with ThreadPoolExecutor(32) as executor:
+        start = time.perf_counter()
+        for offset, kind, employee in schedule:
+            due = start + offset
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            executor.submit(run, due, kind, employee)
+    elapsed = time.perf_counter() - start
+    rows = []
+    for kind, (label, _) in enumerate(MIXED_ACTIONS):
+        times = [d for k, d in results if k == kind]
+        rows.append([label, len(times), ms(pct(times, 50)),
+                ms(pct(times, 95)), '', ''])
+    every = [d for _, d in results]
+    p95 = pct(every, 95) * 1e3
+    rows.append([f"all acts ({len(every) / elapsed:.1f}/s over "
+            f"{elapsed:.0f} s)", len(every), ms(pct(every, 50)),
+            ms(pct(every, 95)), f"<= {TARGETS['mixed']}, no errors",
+            'ok' if p95 <= TARGETS['mixed'] and not errors else 'MISSED'])
+    return rows, len(employees), errors
+
+
 def sql_write_floors(dsn, province, bases, fx, n=200):
     """ops/s of the same writes in raw SQL from one client (commit each):
     register, then a move (twice: mark and forward are the same SQL)"""
@@ -1660,6 +1807,18 @@ def main():
                     "client, one commit per operation."]
                 + [f"first error of '{r[0]}': {r[-1][0]}" for r in rows
                     if r[-1]])
+            with step(f"mixed workload: {args.mixed_users} users, "
+                    f"{args.mixed_seconds:.0f} s"):
+                rows, n_users, errors = mixed_workload(
+                    server.port, pool, dsn, bases, args)
+            table(f"Mixed workload over JSON-RPC, gunicorn 2 sync workers: "
+                f"{n_users} logged-in users each acting every 30 s on "
+                "average, in ms from when the act was due",
+                ["act (weight: " + ', '.join(
+                        str(w) for _, w in MIXED_ACTIONS) + ")", "acts",
+                    "p50", "p95", "target", ""], rows,
+                [f"errors: {len(errors)}"]
+                + [f"  {e}" for e in sorted(set(errors))[:3]])
             server.stop()
             servers.remove(server)
             trace_writes(pool, dsn, province, bases, fx)
