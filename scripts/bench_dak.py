@@ -102,6 +102,10 @@ def parse_args():
         help="stop a read measure after this time (default: %(default)s)")
     parser.add_argument('--threads', type=int, default=4,
         help="client threads for the write paths (default: %(default)s)")
+    parser.add_argument('--worker-threads', type=int, default=16,
+        help="threads in each of the 2 gunicorn worker processes, as "
+        "docker-compose.yml serves (gthread); 0: sync workers "
+        "(default: %(default)s)")
     parser.add_argument('--write-seconds', type=float, default=15,
         help="duration of each write path (default: %(default)s)")
     parser.add_argument('--keep', action='store_true',
@@ -914,7 +918,7 @@ class Client:
 class Server:
     "trytond (one process) or gunicorn (workers) in a subprocess"
 
-    def __init__(self, tmp, dsn, gunicorn=False, workers=2):
+    def __init__(self, tmp, dsn, gunicorn=False, workers=2, threads=0):
         self.port = free_port()
         self.log = Path(tmp, f'server-{self.port}.log')
         logconf = Path(tmp, 'logging.conf')
@@ -927,6 +931,10 @@ class Server:
             command = [BIN / 'gunicorn', '--workers', str(workers),
                 '--bind', f'{LOCALHOST}:{self.port}', '--timeout', '120',
                 '--log-level', 'warning', 'trytond.application:app']
+            if threads:
+                # As docker-compose.yml serves: threads in each process.
+                command[1:1] = ['--worker-class', 'gthread',
+                    '--threads', str(threads)]
         else:
             config = write_config(tmp, dsn, self.port)
             command = [BIN / 'trytond', '-c', config, '-d', DB,
@@ -1791,9 +1799,12 @@ def main():
                 always=m.key in {'inbox', 'dept_inbox'})
 
         gunicorn = BIN / 'gunicorn'
+        workers_label = (f"2 worker processes x {args.worker_threads} threads"
+            if args.worker_threads else "2 sync worker processes")
         if gunicorn.exists():
-            with step("starting gunicorn (2 worker processes)"):
-                server = Server(tmp, dsn, gunicorn=True, workers=2)
+            with step(f"starting gunicorn ({workers_label})"):
+                server = Server(tmp, dsn, gunicorn=True, workers=2,
+                    threads=args.worker_threads)
                 servers.append(server)
                 server.wait()
                 # Let both workers load their pool.
@@ -1803,7 +1814,7 @@ def main():
             print("measuring writes over JSON-RPC:", file=sys.stderr)
             rows = write_measures(server, sessions, province, bases, fx,
                 args, dsn)
-            table(f"Writes over JSON-RPC, gunicorn 2 sync workers, "
+            table(f"Writes over JSON-RPC, gunicorn {workers_label}, "
                 f"{args.threads} client threads, {args.write_seconds:.0f} s "
                 "each",
                 ["operation", "threads", "ops", "errors", "ops/s", "RPC/s",
@@ -1818,7 +1829,7 @@ def main():
                     f"{args.mixed_seconds:.0f} s measured"):
                 rows, n_users, errors = mixed_workload(
                     server.port, pool, dsn, bases, args)
-            table(f"Mixed workload over JSON-RPC, gunicorn 2 sync workers: "
+            table(f"Mixed workload over JSON-RPC, gunicorn {workers_label}: "
                 f"{n_users} logged-in users each acting every 30 s on "
                 f"average, in ms from when the act was due (after "
                 f"{args.mixed_warmup:.0f} s of warm-up)",
