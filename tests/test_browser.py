@@ -276,3 +276,32 @@ def test_other_department_cannot_find_receipt(page, server):
             'Division')).to_have_count(0)
     expect(row(tab, 'Disciplinary proceedings against an official')
         ).to_have_count(0)
+
+
+def test_every_dak_list_opens(page, server):
+    "Each Dak menu entry and a file's noting open without a page error"
+    expect.set_options(timeout=TIMEOUT)
+    errors = []
+    page.on('pageerror', lambda error: errors.append(error))
+    login(page, server, 'so.sgad')
+    menu = page.locator('#menu')
+    expand(menu, 'e-Daftar')
+    expand(menu, 'Dak & Files')
+    tabs = page.locator('#tabs')
+    for name in ['My Desk', 'Receipts', 'Archive Search', 'Files', 'Drafts',
+            'Dispatches', 'Follow-up Flags', 'Movements', 'Dak by Unit']:
+        row(menu, name).locator('div.column-char').click()
+        expect(tabs.locator('span.title-long:visible')).to_contain_text(name)
+    assert not errors, errors
+
+    # The file the section officer opened for the posting letter, with
+    # its noting.
+    files = open_menu(page, 'Files')
+    subject = 'Postings of Assistant Commissioners 2026'
+    cell = files.locator(f'div.column-char[title="{subject}"]:visible')
+    cell.click()
+    files.locator('button#switch_:visible').click()
+    files.get_by_role('tab', name='Noting').filter(visible=True).click()
+    expect(files.get_by_text('The Commissioner proposes three postings; '
+            'two posts are vacant.').filter(visible=True)).to_be_visible()
+    assert not errors, errors
