@@ -395,6 +395,14 @@ class DocumentMixin:
             cls.write([document], values)
 
 
+def rec_name_domain(clause, names):
+    """The domain matching clause's operator and value on any of the field
+    names (on all of them for a negative operator)"""
+    _, operator, value = clause[:3]
+    bool_op = 'AND' if operator.startswith(('!', 'not ')) else 'OR'
+    return [bool_op] + [(name, operator, value) for name in names]
+
+
 def _chunks(ids, size=1000):
     for i in range(0, len(ids), size):
         yield ids[i:i + size]

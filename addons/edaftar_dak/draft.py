@@ -15,6 +15,7 @@ from trytond.transaction import check_access
 
 from .approval import ApprovalMixin
 from .dispatch import MODES
+from .document import rec_name_domain
 from .exceptions import DraftAccessError, StateError
 
 KINDS = [
@@ -161,12 +162,7 @@ class Draft(ApprovalMixin, Workflow, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        bool_op = 'AND' if operator.startswith(('!', 'not ')) else 'OR'
-        return [bool_op,
-            ('subject', operator, value),
-            ('file.number', operator, value),
-            ]
+        return rec_name_domain(clause, ['subject', 'file.number'])
 
     @classmethod
     def get_letter(cls, drafts, name):

@@ -6,7 +6,8 @@ from trytond.model import (
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
-from .document import DocumentMixin, employee_unit_department
+from .document import (
+    DocumentMixin, employee_unit_department, rec_name_domain)
 from .exceptions import StateError
 
 
@@ -108,12 +109,7 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        bool_op = 'AND' if operator.startswith(('!', 'not ')) else 'OR'
-        return [bool_op,
-            ('number', operator, value),
-            ('subject', operator, value),
-            ]
+        return rec_name_domain(clause, ['number', 'subject'])
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -403,30 +403,35 @@ class Movement(ModelSQL, ModelView):
                         ('holder', '=', movement.from_employee.id),
                         ('state', 'in', list(Receipt._movable_states)),
                         ], order=[('id', 'ASC')])
-            for receipt in receipts:
-                vlist.append({
-                        'document': str(receipt),
-                        'receipt': receipt.id,
-                        'action': movement.action,
-                        'purpose': 'action',
-                        'from_employee': receipt.holder.id,
-                        'from_unit': receipt.holder_unit.id
-                        if receipt.holder_unit else None,
-                        'to_employee': movement.to_employee.id,
-                        'to_unit': movement.to_unit.id
-                        if movement.to_unit else None,
-                        'instructions': gettext(
-                            'edaftar_dak.msg_movement_with_file',
-                            file=movement.file.number),
-                        'actor': movement.actor.id if movement.actor
-                        else None,
-                        'on_behalf_of': movement.on_behalf_of.id
-                        if movement.on_behalf_of else None,
-                        'sent_at': movement.sent_at,
-                        'read_at': None,
-                        'due_date': movement.due_date,
-                        })
+            vlist.extend(cls._handover_values(
+                    receipt, movement.action, movement.to_employee,
+                    movement.to_unit,
+                    instructions=gettext(
+                        'edaftar_dak.msg_movement_with_file',
+                        file=movement.file.number),
+                    actor=movement.actor.id if movement.actor else None,
+                    on_behalf_of=movement.on_behalf_of.id
+                    if movement.on_behalf_of else None,
+                    sent_at=movement.sent_at, read_at=None,
+                    due_date=movement.due_date)
+                for receipt in receipts)
         return vlist
+
+    @staticmethod
+    def _handover_values(document, action, to_employee, to_unit, **values):
+        "The values of a movement of document from its present holder"
+        return {
+            'document': str(document),
+            document.__name__.split('.')[-1]: document.id,
+            'action': action,
+            'purpose': 'action',
+            'from_employee': document.holder.id,
+            'from_unit': document.holder_unit.id
+            if document.holder_unit else None,
+            'to_employee': to_employee.id,
+            'to_unit': to_unit.id if to_unit else None,
+            **values,
+            }
 
     @classmethod
     def _audit_details(cls, movement):
@@ -446,28 +451,15 @@ class Movement(ModelSQL, ModelView):
         pool = Pool()
         User = pool.get('res.user')
         me = User.get_edaftar_scope()['employee']
-        vlist = []
-        for document in documents:
-            vlist.append({
-                    'document': str(document),
-                    document.__name__.split('.')[-1]: document.id,
-                    'action': action,
-                    'purpose': 'action',
-                    'from_employee': document.holder.id,
-                    'from_unit': document.holder_unit.id
-                    if document.holder_unit else None,
-                    'to_employee': document.holder.id,
-                    'to_unit': document.holder_unit.id
-                    if document.holder_unit else None,
-                    'instructions': remark(document),
-                    'actor': Transaction().user,
-                    'on_behalf_of': (
-                        document.holder.id
-                        if document.holder.id != me else None),
-                    'sent_at': dt.datetime.now(),
-                    'read_at': dt.datetime.now(),
-                    'due_date': document.due_date,
-                    })
+        now = dt.datetime.now()
+        vlist = [cls._handover_values(
+                document, action, document.holder, document.holder_unit,
+                instructions=remark(document),
+                actor=Transaction().user,
+                on_behalf_of=document.holder.id
+                if document.holder.id != me else None,
+                sent_at=now, read_at=now, due_date=document.due_date)
+            for document in documents]
         return cls._perform(vlist)
 
     @classmethod

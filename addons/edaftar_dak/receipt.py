@@ -16,8 +16,9 @@ from trytond.tools import escape_wildcard, unescape_wildcard
 from trytond.transaction import Transaction, check_access
 
 from .document import (
-    ArrayOfQuery, DocumentMixin, create_full_text_index, employee_unit_department,
-    keyword_match, keyword_terms, keyword_text)
+    ArrayOfQuery, DocumentMixin, create_full_text_index,
+    employee_unit_department, keyword_match, keyword_terms, keyword_text,
+    rec_name_domain)
 from .exceptions import LetterDateError, StateError
 
 MODES = [
@@ -231,15 +232,7 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        if operator.startswith('!') or operator.startswith('not '):
-            bool_op = 'AND'
-        else:
-            bool_op = 'OR'
-        return [bool_op,
-            ('number', operator, value),
-            ('subject', operator, value),
-            ]
+        return rec_name_domain(clause, ['number', 'subject'])
 
     def get_keywords(self, name):
         return None
