@@ -22,3 +22,22 @@ class EmployeeUserError(ValidationError):
 class AuditLogAccessError(AccessError):
     pass
 
+
+class ProtectedFieldError(AccessError):
+    "A client sent a field that only the server sets"
+
+
+class HistoryAccessError(AccessError):
+    "A read of the history of a record the user may not read now"
+
+
+class DomainAccessError(AccessError):
+    "A search or order that would tell what the user may not read"
+
+
+class ChatAccessError(AccessError):
+    "The discussion of a record the user (or a follower) may not read"
+
+
+class PreferenceError(AccessError):
+    "A current employee or company that is not the user's own"

@@ -1,6 +1,9 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction
+
+from .guard import GuardMixin
 
 
 class Rule(metaclass=PoolMeta):
@@ -15,7 +18,8 @@ class Rule(metaclass=PoolMeta):
             '\n- "edaftar_employee" as id of the employee of the current '
             'user (or None)'
             '\n- "edaftar_employees" as list of ids of the employees the '
-            'current user acts as (self and, for a PA/PS, the principal)')
+            'current user acts as (self and, for a PA/PS, the principal)'
+            '\n- "user_id" as id of the current user')
 
     @classmethod
     def _get_cache_key(cls, model_names):
@@ -23,7 +27,8 @@ class Rule(metaclass=PoolMeta):
         User = pool.get('res.user')
         key = super()._get_cache_key(model_names)
         scope = User.get_edaftar_scope()
-        return (*key, scope['employee'], scope['acting_for'], scope['units'])
+        return (*key, Transaction().user,
+            scope['employee'], scope['acting_for'], scope['units'])
 
     @classmethod
     def _get_context(cls, model_name):
@@ -34,4 +39,14 @@ class Rule(metaclass=PoolMeta):
         context['edaftar_units'] = list(scope['units'])
         context['edaftar_employee'] = scope['employee']
         context['edaftar_employees'] = list(scope['acting_for'])
+        context['user_id'] = Transaction().user
         return context
+
+    @classmethod
+    def check(cls, model_name, ids, mode='read'):
+        "Check e-Daftar records against today's rules, never their history"
+        Model = Pool().get(model_name)
+        if issubclass(Model, GuardMixin):
+            with Transaction().set_context(_datetime=None):
+                return super().check(model_name, ids, mode=mode)
+        return super().check(model_name, ids, mode=mode)

@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.edaftar_base.guard import GuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import without_check_access
@@ -19,7 +20,7 @@ MODES = [
 DELIVERY_FIELDS = {'delivered', 'delivery_date', 'tracking_ref'}
 
 
-class Dispatch(ModelSQL, ModelView):
+class Dispatch(GuardMixin, ModelSQL, ModelView):
     """An outgoing letter, numbered in its department's dispatch register.
 
     Made from an approved draft by its dispatch button; kept by law: only
@@ -74,6 +75,11 @@ class Dispatch(ModelSQL, ModelView):
                 Index(t, (t.id, Index.Range()), where=~t.delivered),
                 })
         cls._order = [('dispatch_date', 'DESC'), ('id', 'DESC')]
+
+    @classmethod
+    def _client_create_fields(cls):
+        "Dispatches are made by the dispatch button of a draft"
+        return set()
 
     @classmethod
     def default_delivered(cls):

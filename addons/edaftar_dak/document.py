@@ -8,18 +8,21 @@ from operator import attrgetter
 from sql import Column, Expression, For, Literal, Null
 from sql.conditionals import Case, Coalesce
 from sql.functions import Function
-from sql.operators import Concat, Exists
+from sql.operators import Concat
 
 from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, fields
+from trytond.modules.edaftar_base.guard import GuardMixin, from_client
 from trytond.pool import Pool
+from trytond.pyson import Eval
 from trytond.tools import unescape_wildcard
 from trytond.transaction import (
     Transaction, check_access, without_check_access)
 
 from .exceptions import (
-    DocumentDeleteError, MovementAccessError, NotHolderError, StateError)
+    CorrectionError, DocumentDeleteError, MovementAccessError,
+    NotHolderError, StateError)
 
 PRIORITIES = [
     ('normal', "Normal"),
@@ -31,21 +34,30 @@ CONFIDENTIALITIES = [
     ('confidential', "Confidential"),
     ('secret', "Secret"),
     ]
+# Reading a confidential document again within these minutes is the same
+# opening: it is logged once.
+OPENING_MINUTES = 10
 # Days given to act on a document marked without a due date.
 DUE_DAYS = {'normal': 7, 'urgent': 3, 'immediate': 1}
 
 
-class DocumentMixin:
+class DocumentMixin(GuardMixin):
     """A document that moves along the hierarchy: a receipt or a file.
 
     The holder fields are only ever changed by creating an
     edaftar.movement; the classes using the mixin declare `state`,
     `participants`, `reopen_reason`, the field named by `_closing_remark`
-    and the `_movable_states` and `_open_states`."""
+    and the `_movable_states` and `_open_states`.
+
+    What a client may write is `_client_fields` by state (a state not
+    listed: nothing); of those, `_corrected_fields` of a document past
+    its draft change only with a `correction_reason`, logged."""
     __slots__ = ()
     _movable_states = set()
     _open_states = set()
     _closing_remark = None
+    _client_fields = {}
+    _corrected_fields = set()
 
     number = fields.Char("Number", readonly=True)
     holder = fields.Many2One(
@@ -64,6 +76,13 @@ class DocumentMixin:
     priority_string = priority.translated('priority')
     confidentiality = fields.Selection(
         CONFIDENTIALITIES, "Confidentiality", required=True, sort=False)
+    correction_reason = fields.Text(
+        "Reason for Correction",
+        states={
+            'invisible': ~Eval('held_by_me') | (Eval('state') == 'draft'),
+            },
+        help="Needed to correct the particulars once registered; "
+        "kept in the audit log with the fields corrected.")
     overdue = fields.Function(
         fields.Boolean("Overdue"), 'get_overdue', searcher='search_overdue')
     held_by_me = fields.Function(
@@ -146,12 +165,25 @@ class DocumentMixin:
 
     @classmethod
     def read(cls, ids, fields_names):
-        result = super().read(ids, fields_names)
-        # A client opening one document reads its movements (the form
-        # shows them): that is when the recipient has read it.
-        if (len(ids) == 1 and 'movements' in fields_names
-                and Transaction().check_access):
-            cls._opened(cls(ids[0]))
+        person = from_client()
+        # Every read by a person of a confidential document is logged:
+        # its confidentiality is read with it, not by another query.
+        extra = person and 'confidentiality' not in fields_names
+        result = super().read(
+            ids, list(fields_names) + ['confidentiality'] if extra
+            else fields_names)
+        if person:
+            confidential = [r['id'] for r in result
+                if r.get('confidentiality', 'normal') != 'normal']
+            if extra:
+                for row in result:
+                    row.pop('confidentiality', None)
+            # A client opening one document reads its movements (the form
+            # shows them): that is when the recipient has read it.
+            opened = (ids[0] if len(ids) == 1 and 'movements' in fields_names
+                else None)
+            if confidential or opened is not None:
+                cls._opened(confidential, opened)
         return result
 
     @classmethod
@@ -179,27 +211,29 @@ class DocumentMixin:
                     'edaftar_dak.msg_movement_append_only'))
 
     @classmethod
-    def _opened(cls, document):
-        "Record that the current user opened document"
+    def _opened(cls, confidential, opened=None):
+        """Record that the current user read the confidential documents (ids)
+        and opened the document of id opened: its moves to them are read"""
         pool = Pool()
         Movement = pool.get('edaftar.movement')
         AuditLog = pool.get('edaftar.audit.log')
         acting_for = list(cls.acting_for()) or [-1]
-        # One query: every opening of a form asks it.
-        table, movement = cls.__table__(), Movement.__table__()
-        column = Column(movement, cls.__name__.split('.')[-1])
-        cursor = Transaction().connection.cursor()
-        cursor.execute(*table.select(
-                table.confidentiality != 'normal',
-                Exists(movement.select(Literal(1),
-                        where=(column == table.id)
-                        & movement.to_employee.in_(acting_for)
-                        & (movement.read_at == Null))),
-                where=table.id == document.id))
-        confidential, unread = cursor.fetchone()
+        transaction = Transaction()
+        cursor = transaction.connection.cursor()
+        unread = False
+        if opened is not None:
+            movement = Movement.__table__()
+            column = Column(movement, cls.__name__.split('.')[-1])
+            cursor.execute(*movement.select(Literal(1),
+                    where=(column == opened)
+                    & movement.to_employee.in_(acting_for)
+                    & (movement.read_at == Null),
+                    limit=1))
+            unread = bool(cursor.fetchone())
+        if confidential:
+            confidential = cls._not_opened_lately(confidential)
         if not unread and not confidential:
             return
-        transaction = Transaction()
         # RPC reads run in read-only transactions; the record of the
         # opening is written in its own.
         with transaction.new_transaction() as new:
@@ -210,10 +244,31 @@ class DocumentMixin:
                 new.connection.cursor().execute(
                     'SET LOCAL synchronous_commit TO OFF')
             if unread:
-                Movement.mark_read([document], acting_for)
+                Movement.mark_read([cls(opened)], acting_for)
             if confidential:
-                AuditLog.log([document], 'open')
+                AuditLog.log(cls.browse(confidential), 'open')
             new.commit()
+
+    @classmethod
+    def _not_opened_lately(cls, ids):
+        """Return the ids of those the user has no opening logged for in
+        the last OPENING_MINUTES: reading the same document again (a list,
+        then its form) is the same opening"""
+        pool = Pool()
+        AuditLog = pool.get('edaftar.audit.log')
+        log = AuditLog.__table__()
+        cursor = Transaction().connection.cursor()
+        since = dt.datetime.now() - dt.timedelta(minutes=OPENING_MINUTES)
+        logged = set()
+        for sub_ids in _chunks(sorted(set(ids))):
+            cursor.execute(*log.select(log.record_id,
+                    where=(log.model == cls.__name__)
+                    & log.record_id.in_(sub_ids)
+                    & (log.user == Transaction().user)
+                    & (log.action == 'open')
+                    & (log.timestamp >= since)))
+            logged.update(r for r, in cursor)
+        return [i for i in sorted(set(ids)) if i not in logged]
 
     @classmethod
     def get_mine(cls, documents, names):
@@ -283,6 +338,9 @@ class DocumentMixin:
                         holder=(document.holder.rec_name
                             if document.holder else '-')))
 
+    def _client_write_fields(self):
+        return self._client_fields.get(self.state, set())
+
     @classmethod
     def check_modification(cls, mode, documents, values=None, external=False):
         super().check_modification(
@@ -293,6 +351,40 @@ class DocumentMixin:
                     raise DocumentDeleteError(gettext(
                             'edaftar_dak.msg_document_delete_draft',
                             document=document.rec_name))
+        if mode == 'write' and external:
+            corrected = values.keys() & cls._corrected_fields
+            if corrected and not values.get('correction_reason'):
+                for document in documents:
+                    if document.state != 'draft':
+                        raise CorrectionError(gettext(
+                                'edaftar_dak.msg_correction_reason',
+                                fields=', '.join(
+                                    cls._fields[n].string
+                                    for n in sorted(corrected)),
+                                document=document.rec_name))
+
+    @classmethod
+    def on_modification(cls, mode, documents, field_names=None):
+        pool = Pool()
+        AuditLog = pool.get('edaftar.audit.log')
+        super().on_modification(mode, documents, field_names=field_names)
+        if mode != 'write' or 'correction_reason' not in field_names:
+            return
+        corrected = sorted(field_names & cls._corrected_fields)
+        corrections = [d for d in documents if d.correction_reason]
+        for document in corrections:
+            AuditLog.log([document], 'correct', details=gettext(
+                    'edaftar_dak.msg_correction_audit',
+                    reason=document.correction_reason,
+                    fields=', '.join(corrected) or '-'))
+        if corrections:
+            # The reason is kept in the audit log and the history; the
+            # field is ready for the next correction.
+            table = cls.__table__()
+            cursor = Transaction().connection.cursor()
+            cursor.execute(*table.update(
+                    [table.correction_reason], [None],
+                    where=table.id.in_([d.id for d in corrections])))
 
     @classmethod
     def _pull_back(cls, documents):

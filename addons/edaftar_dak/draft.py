@@ -9,6 +9,7 @@ from sql.operators import Exists
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Workflow, fields
+from trytond.modules.edaftar_base.guard import GuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import check_access
@@ -46,7 +47,7 @@ _text_states = {
     }
 
 
-class Draft(ApprovalMixin, Workflow, ModelSQL, ModelView):
+class Draft(GuardMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
     """A draft for approval (DFA) of an outgoing letter, order or memo.
 
     Written and changed by whoever holds its file; approved by a senior
@@ -140,6 +141,10 @@ class Draft(ApprovalMixin, Workflow, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def _client_create_fields(cls):
+        return TEXT_FIELDS | {'file', 'receipt', 'dispatch_mode'}
 
     @classmethod
     def default_state(cls):
@@ -304,7 +309,7 @@ class Draft(ApprovalMixin, Workflow, ModelSQL, ModelView):
             AuditLog.log([dispatch.draft], 'dispatch', details=dispatch.number)
 
 
-class DraftVersion(ModelSQL, ModelView):
+class DraftVersion(GuardMixin, ModelSQL, ModelView):
     "The text of a draft as each of its versions was left"
     __name__ = 'edaftar.draft.version'
     __string__ = "Draft Version"

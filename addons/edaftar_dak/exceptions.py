@@ -50,3 +50,7 @@ class DraftAccessError(AccessError):
 
 class DispatchAccessError(AccessError):
     pass
+
+
+class CorrectionError(UserError):
+    pass

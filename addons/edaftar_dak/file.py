@@ -3,6 +3,7 @@
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.edaftar_base.guard import GuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 
@@ -19,6 +20,15 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     _movable_states = {'open'}
     _open_states = {'open'}
     _closing_remark = 'closing_remark'
+    _client_fields = {
+        'open': {
+            'subject', 'description', 'priority', 'confidentiality',
+            'closing_remark', 'notes', 'drafts', 'correction_reason'},
+        'closed': {'reopen_reason'},
+        'archived': {'reopen_reason'},
+        }
+    # A file is created open: only what the holder may change after.
+    _corrected_fields = {'subject', 'priority', 'confidentiality'}
 
     subject = fields.Char(
         "Subject", required=True, strip=True,
@@ -71,6 +81,9 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     def __setup__(cls):
         super().__setup__()
         cls._order = [('id', 'DESC')]
+        cls.priority.states = cls.confidentiality.states = {
+            'readonly': (Eval('state') != 'open') | ~Eval('held_by_me', True),
+            }
         cls._transitions |= {
             ('open', 'closed'),
             ('closed', 'archived'),
@@ -99,6 +112,12 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def _client_create_fields(cls):
+        # The noting and drafts of a new file are written with it.
+        return {'subject', 'description', 'priority', 'confidentiality',
+            'notes', 'drafts'}
 
     @classmethod
     def default_state(cls):
@@ -185,7 +204,7 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         cls._reopen(files)
 
 
-class FileParticipant(ModelSQL):
+class FileParticipant(GuardMixin, ModelSQL):
     __name__ = 'edaftar.file-company.employee'
     __string__ = "File Participant"
 

@@ -1,6 +1,7 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.edaftar_base.guard import GuardMixin
 from trytond.pool import Pool
 from trytond.transaction import Transaction, check_access
 
@@ -8,7 +9,7 @@ from .document import PRIORITIES
 from .movement import DOCUMENT_MODELS
 
 
-class Flag(ModelSQL, ModelView):
+class Flag(GuardMixin, ModelSQL, ModelView):
     "A personal follow-up flag on a receipt or file"
     __name__ = 'edaftar.flag'
     __string__ = "Follow-up Flag"
@@ -42,6 +43,13 @@ class Flag(ModelSQL, ModelView):
                 })
         cls._order = [('due_date', 'ASC'), ('id', 'ASC')]
         cls.__access__.add('user')
+
+    @classmethod
+    def _client_create_fields(cls):
+        return {'document', 'urgency', 'due_date', 'note', 'done'}
+
+    def _client_write_fields(self):
+        return {'urgency', 'due_date', 'note', 'done'}
 
     @classmethod
     def default_user(cls):

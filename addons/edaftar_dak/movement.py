@@ -7,6 +7,7 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.edaftar_base.guard import GuardMixin, is_empty
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -26,7 +27,11 @@ ACTIONS = [
     ]
 # Actions a client may create; close and reopen come from the buttons.
 MOVE_ACTIONS = {'mark', 'forward', 'return', 'send_back', 'pull_back'}
-# What the caller gives when creating a move; the server fills the rest.
+# What the caller gives when creating a move; the server fills the rest
+# and refuses anything else.
+CLIENT_FIELDS = {
+    'document', 'to_employee', 'to_unit', 'action', 'purpose',
+    'instructions', 'due_date'}
 _saved = {'readonly': Eval('id', -1) >= 0}
 DOCUMENT_MODELS = [
     ('edaftar.receipt', "Receipt"),
@@ -34,7 +39,7 @@ DOCUMENT_MODELS = [
     ]
 
 
-class Movement(ModelSQL, ModelView):
+class Movement(GuardMixin, ModelSQL, ModelView):
     """One move of a receipt or file, append-only.
 
     Creating a movement performs the move: the server fills who, from
@@ -182,6 +187,13 @@ class Movement(ModelSQL, ModelView):
         scope = User.get_edaftar_scope()
         if not scope['employee']:
             raise MoveError(gettext('edaftar_dak.msg_no_employee'))
+        for values in vlist:
+            for name, value in values.items():
+                if name not in CLIENT_FIELDS and not is_empty(value):
+                    field = cls._fields.get(name)
+                    raise MoveError(gettext(
+                            'edaftar_dak.msg_move_field_server',
+                            field=field.string if field else name))
         vlist = [v.copy() for v in vlist]
         documents = cls._lock_documents(v.get('document') for v in vlist)
         handed = set()
@@ -264,6 +276,7 @@ class Movement(ModelSQL, ModelView):
 
         to_employee = cls._recipient(values, document)
         holder = document.holder
+        values.update({m.split('.')[-1]: None for m, _ in DOCUMENT_MODELS})
         values.update({
                 'document': str(document),
                 document.__name__.split('.')[-1]: document.id,

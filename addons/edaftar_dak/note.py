@@ -6,6 +6,7 @@ from sql.aggregate import Max
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.edaftar_base.guard import GuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
@@ -14,7 +15,7 @@ from .document import create_full_text_indexes
 from .exceptions import NoteAccessError
 
 
-class Note(ModelSQL, ModelView):
+class Note(GuardMixin, ModelSQL, ModelView):
     """A numbered paragraph of a file's noting sheet.
 
     Written by the file's holder; it can be corrected only until the file
@@ -54,6 +55,10 @@ class Note(ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.file.number} / {self.number}'
+
+    @classmethod
+    def _client_create_fields(cls):
+        return {'file', 'text'}
 
     @classmethod
     def preprocess_values(cls, mode, values):

@@ -8,12 +8,14 @@ from sql.functions import Substring
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.edaftar_base.guard import GuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.report import Report
 from trytond.rpc import RPC
 from trytond.tools import escape_wildcard, unescape_wildcard
-from trytond.transaction import Transaction, check_access
+from trytond.transaction import (
+    Transaction, check_access, without_check_access)
 
 from .document import (
     ArrayOfQuery, DocumentMixin, create_full_text_index,
@@ -44,7 +46,19 @@ CATEGORIES = [
 KEYWORD_FIELDS = [
     'subject', 'sender_name', 'sender_organisation', 'letter_ref']
 
+# The particulars of a letter: entered by the clerk, corrected afterwards
+# by its holder only with a reason (DocumentMixin._corrected_fields).
+PARTICULARS = {
+    'received_date', 'mode', 'sender_name', 'sender_designation',
+    'sender_organisation', 'sender_address', 'letter_ref', 'letter_date',
+    'subject', 'category', 'priority', 'confidentiality'}
+MOVABLE_STATES = ['registered', 'in_process', 'actioned']
+
 _draft_only = {'readonly': Eval('state') != 'draft'}
+_particular = {
+    'readonly': (Eval('state') != 'draft') & ~(
+        Eval('held_by_me', False) & Eval('state').in_(MOVABLE_STATES)),
+    }
 
 
 class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
@@ -52,9 +66,17 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     __string__ = "Receipt"
     _history = True
     _rec_name = 'number'
-    _movable_states = {'registered', 'in_process', 'actioned'}
+    _movable_states = set(MOVABLE_STATES)
     _open_states = {'draft', 'registered', 'in_process', 'actioned'}
     _closing_remark = 'disposal_remark'
+    _client_fields = {
+        'draft': PARTICULARS | {'department'},
+        **{s: PARTICULARS | {'disposal_remark', 'correction_reason'}
+            for s in MOVABLE_STATES},
+        'closed': {'reopen_reason'},
+        'archived': {'reopen_reason'},
+        }
+    _corrected_fields = PARTICULARS
 
     department = fields.Many2One(
         'edaftar.org.unit', "Department", required=True,
@@ -63,23 +85,23 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                 ['department', 'executive', 'division', 'district'])],
         help="The department whose register numbers the receipt.")
     received_date = fields.Date(
-        "Received", required=True, states=_draft_only)
+        "Received", required=True, states=_particular)
     mode = fields.Selection(
-        MODES, "Mode", required=True, sort=False, states=_draft_only)
+        MODES, "Mode", required=True, sort=False, states=_particular)
     sender_name = fields.Char(
-        "Sender", required=True, states=_draft_only, strip=True)
+        "Sender", required=True, states=_particular, strip=True)
     sender_designation = fields.Char(
-        "Sender Designation", states=_draft_only)
+        "Sender Designation", states=_particular)
     sender_organisation = fields.Char(
-        "Sender Organisation", states=_draft_only)
-    sender_address = fields.Text("Sender Address", states=_draft_only)
-    letter_ref = fields.Char("Letter Reference", states=_draft_only)
-    letter_date = fields.Date("Letter Date", states=_draft_only)
+        "Sender Organisation", states=_particular)
+    sender_address = fields.Text("Sender Address", states=_particular)
+    letter_ref = fields.Char("Letter Reference", states=_particular)
+    letter_date = fields.Date("Letter Date", states=_particular)
     subject = fields.Char(
-        "Subject", required=True, states=_draft_only, strip=True)
+        "Subject", required=True, states=_particular, strip=True)
     category = fields.Selection(
         CATEGORIES, "Category", required=True, sort=False,
-        states=_draft_only)
+        states=_particular)
     file = fields.Many2One(
         'edaftar.file', "File", readonly=True, ondelete='RESTRICT',
         help="The file the receipt is placed in.")
@@ -137,6 +159,7 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                 Index(t, (t.file, Index.Range())),
                 })
         cls._order = [('received_date', 'DESC'), ('id', 'DESC')]
+        cls.priority.states = cls.confidentiality.states = _particular
         cls.__rpc__['place_in_file'] = RPC(readonly=False, instantiate=0)
         cls._transitions |= {
             ('draft', 'registered'),
@@ -195,6 +218,10 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         table = cls.__table__()
         create_full_text_index(cls, 'keywords', keyword_text(
                 *(Column(table, n) for n in KEYWORD_FIELDS)))
+
+    @classmethod
+    def _client_create_fields(cls):
+        return cls._client_fields['draft']
 
     @classmethod
     def default_state(cls):
@@ -456,7 +483,9 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         if file.state != 'open':
             raise StateError(gettext(
                     'edaftar_dak.msg_file_not_open', file=file.rec_name))
-        cls.write(receipts, {'file': file.id})
+        # Checked above: the file is set here and nowhere else.
+        with without_check_access():
+            cls.write(receipts, {'file': file.id})
         AuditLog.log(receipts, 'put_in_file', details=file.rec_name)
 
     @classmethod
@@ -486,7 +515,7 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         cls._reopen(receipts)
 
 
-class ReceiptParticipant(ModelSQL):
+class ReceiptParticipant(GuardMixin, ModelSQL):
     __name__ = 'edaftar.receipt-company.employee'
     __string__ = "Receipt Participant"
 

@@ -1,0 +1,63 @@
+# This file is part of e-Daftar.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"The discussion of a record follows the record's rules"
+from trytond.i18n import gettext
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import Transaction, check_access
+
+from .exceptions import ChatAccessError
+
+
+def _resource(resource):
+    "Return (Model, id) of a resource 'model,id', or raise ChatAccessError"
+    pool = Pool()
+    try:
+        model, id_ = str(resource).split(',')
+        Model, id_ = pool.get(model), int(id_)
+    except (ValueError, KeyError):
+        raise ChatAccessError(gettext(
+                'edaftar_base.msg_chat_not_readable', resource=resource))
+    return Model, id_
+
+
+def _readable(Model, id_):
+    "Whether the current user may read the record id_ of Model now"
+    with Transaction().set_context(_datetime=None), check_access():
+        return bool(Model.search([('id', '=', id_)], order=[], count=True))
+
+
+class Channel(metaclass=PoolMeta):
+    __name__ = 'ir.chat.channel'
+
+    @classmethod
+    def check_access(cls, resource):
+        "Refuse the discussion of a record the user may not read"
+        super().check_access(resource)
+        if not Transaction().user:
+            return
+        Model, id_ = _resource(resource)
+        if not _readable(Model, id_):
+            # Not the record's name: it is what may not be read.
+            raise ChatAccessError(gettext(
+                    'edaftar_base.msg_chat_not_readable',
+                    resource=f'{Model.__string__} {id_}'))
+
+    @classmethod
+    def subscribe(cls, resource, username=None):
+        "Only who may read the record can be made to follow it"
+        pool = Pool()
+        User = pool.get('res.user')
+        cls.check_access(resource)
+        if username is not None and Transaction().user:
+            Model, id_ = _resource(resource)
+            users = User.search([('login', '=', username)], limit=1)
+            if users:
+                user, = users
+                with Transaction().set_user(user.id):
+                    readable = _readable(Model, id_)
+                if not readable:
+                    raise ChatAccessError(gettext(
+                            'edaftar_base.msg_chat_follower_not_readable',
+                            user=user.rec_name,
+                            resource=f'{Model.__string__} {id_}'))
+        return super().subscribe(resource, username=username)
