@@ -17,9 +17,10 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
-# tzdata: TZ (docker-compose.yml) sets the day that dates follow.
+# tzdata: TZ (docker-compose.yml) sets the day that dates follow;
+# libmagic1: attachments are checked by content (python-magic).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tzdata \
+    && apt-get install -y --no-install-recommends tzdata libmagic1 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /opt/edaftar
 # Test-only packages (pytest, playwright) stay out of the image.
