@@ -1,5 +1,7 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
+
 from sql import Literal
 
 from trytond.cache import Cache
@@ -123,6 +125,12 @@ class Employee(metaclass=PoolMeta):
         if field_names and not (field_names & {
                     'user', 'start_date', 'end_date'}):
             return
+        # Active today as the scope sees it, not at a date in the context.
+        with Transaction().set_context(date=dt.date.today()):
+            cls._check_user(cls.browse(employees))
+
+    @classmethod
+    def _check_user(cls, employees):
         for employee in employees:
             if not employee.user or not employee.active:
                 continue
@@ -148,32 +156,27 @@ class Employee(metaclass=PoolMeta):
             cls._edaftar_name_cache.clear()
         if mode != 'write' or field_names & SCOPE_FIELDS:
             User._edaftar_scope_cache.clear()
-        if mode != 'delete' and (
-                mode == 'create' or 'user' in field_names):
+        if mode == 'create' or (mode == 'write' and field_names & {
+                    'user', 'start_date', 'end_date'}):
             cls._link_users(employees)
         if mode != 'write' or field_names & (SCOPE_FIELDS | {'designation'}):
             AuditLog.log(employees, mode, field_names=field_names)
 
     @classmethod
     def _link_users(cls, employees):
-        "Keep the company module's user-employee link in line with user"
+        """Make the company module's employees and employee of the users
+        follow user: of the users linked now and of those linked before"""
         pool = Pool()
         User = pool.get('res.user')
-        to_write = []
-        for employee in employees:
-            user = employee.user
-            if not user or employee in user.employees:
-                continue
-            values = {'employees': [('add', [employee.id])]}
-            if not user.employee:
-                values['employee'] = employee.id
-            if employee.company not in user.companies:
-                values['companies'] = [('add', [employee.company.id])]
-                if not user.company:
-                    values['company'] = employee.company.id
-            to_write.extend(([user], values))
-        if to_write:
-            User.write(*to_write)
+        UserEmployee = pool.get('res.user-company.employee')
+        users = {e.user.id for e in employees if e.user}
+        with without_check_access():
+            for relation in UserEmployee.search([
+                        ('employee', 'in', [e.id for e in employees]),
+                        ]):
+                users.add(relation.user.id)
+        if users:
+            User.follow_edaftar_employees(sorted(users))
 
 
 class Party(metaclass=PoolMeta):

@@ -188,9 +188,12 @@ class JsonRpc:
 
 
 @contextlib.contextmanager
-def trytond_server(database_uri, database_name, database_path=None):
+def trytond_server(
+        database_uri, database_name, database_path=None, session=None):
     """Run trytond on a free localhost port serving database_name (loaded
-    at start); yield its base URL."""
+    at start); yield its base URL. session: options of the [session]
+    section, over max_attempt = 100."""
+    session = {'max_attempt': 100, **(session or {})}
     with socket.socket() as sock:
         sock.bind(('127.0.0.1', 0))
         port = sock.getsockname()[1]
@@ -202,7 +205,8 @@ def trytond_server(database_uri, database_name, database_path=None):
             fp.write(f'[database]\nuri = {database_uri}\n'
                 f'path = {database_path or tmp}\nretry = 20\n'
                 f'[web]\nlisten = 127.0.0.1:{port}\n'
-                '[session]\nmax_attempt = 100\n')
+                '[session]\n' + ''.join(
+                    f'{k} = {v}\n' for k, v in session.items()))
         env = {k: v for k, v in os.environ.items()
             if not k.startswith('TRYTOND_')}
         log = open(os.environ.get('EDAFTAR_TEST_SERVER_LOG', os.devnull), 'a')
