@@ -289,11 +289,17 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     @classmethod
     def _keyword_noting(cls, pattern):
         "Return the query of the files the user may read with term in noting"
-        File = Pool().get('edaftar.file')
-        with check_access(), Transaction().set_context({
+        pool = Pool()
+        File = pool.get('edaftar.file')
+        Note = pool.get('edaftar.note')
+        # The notes are those of the files found: the files' rules are
+        # enough, the notes' own (the same, through their file) not needed.
+        with without_check_access(), Transaction().set_context({
                     'edaftar.note.text.search_full_text': True}):
-            return File.search(
-                [('notes.text', 'ilike', pattern)], order=[], query=True)
+            notes = Note.search(
+                [('text', 'ilike', pattern)], order=[], query=True)
+        with check_access():
+            return File.search([('notes', 'in', notes)], order=[], query=True)
 
     @classmethod
     def _keyword_query_full_text(cls, terms):
