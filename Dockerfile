@@ -31,6 +31,8 @@ COPY addons addons
 RUN pip install --no-deps ./addons/*/ \
     && python -c "import trytond.modules.edaftar_base"
 COPY --from=sao /build/package /opt/edaftar/sao
+# e-Daftar's branding of the web client (custom.js, custom.css, images).
+COPY web/ /opt/edaftar/sao/
 
 RUN useradd --system --home-dir /var/lib/trytond --create-home trytond
 USER trytond

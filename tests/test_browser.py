@@ -245,12 +245,16 @@ def test_auditor_has_audit_log(page, server):
 
 
 def open_menu(page, *path):
-    "Open the menu entry at path (its parents expanded) in a new tab"
+    """Open the menu entry at path (its parents expanded) in a new tab;
+    return the tab shown (My Desk, opened at login, stays behind)"""
     menu = page.locator('#menu')
     for name in path[:-1]:
         expand(menu, name)
     row(menu, path[-1]).locator('div.column-char').click()
-    return page.locator('#tabs')
+    tab = page.locator('#tabcontent > .tab-pane.active')
+    expect(tab.locator('span.title-long')).to_have_text(
+        re.compile(r'(^|/ )' + re.escape(path[-1]) + r'$'))
+    return tab
 
 
 def test_section_officer_reads_receipt_history(page, server):
@@ -323,4 +327,70 @@ def test_every_dak_list_opens(page, server):
     files.get_by_role('tab', name='Noting').filter(visible=True).click()
     expect(files.get_by_text('The Commissioner proposes three postings; '
             'two posts are vacant.').filter(visible=True)).to_be_visible()
+    assert not errors, errors
+
+
+def panel(container, title):
+    "The panel of a board whose heading is title"
+    return container.locator('div.board-action', has=container.page.locator(
+            'div.panel-heading', has_text=title))
+
+
+def test_client_is_branded(page, server):
+    "The window, the bar and the login dialog say e-Daftar, not Tryton"
+    expect.set_options(timeout=TIMEOUT)
+    page.goto(server)
+    brand = page.locator('.login-dialog .edaftar-brand')
+    expect(brand).to_have_text('e-Daftar')
+    expect(brand.locator('img')).to_have_attribute('src', 'edaftar-logo.svg')
+    expect(page).to_have_title('e-Daftar')
+    expect(page.locator('link[rel=icon]')).to_have_attribute(
+        'href', 'edaftar-favicon.svg')
+    for name in ['edaftar-logo.svg', 'edaftar-favicon.svg']:
+        response = page.request.get(server + name)
+        assert response.ok, name
+        assert response.headers['content-type'].startswith('image/svg'), name
+    page.locator('input#login').wait_for()
+    page.wait_for_timeout(500)  # the dialog fades in
+    page.screenshot(path=ARTIFACTS / 'login-dialog.png')
+    login(page, server, 'so.sgad')
+    expect(page.locator('#tablist')).to_contain_text('My Desk')
+    expect(page).to_have_title('e-Daftar')
+    expect(page.locator('#title')).to_have_text('e-Daftar')
+
+
+def test_department_head_lands_on_my_desk(page, server):
+    """The S&GAD secretary lands on My Desk: the priority panel lists what
+    he holds, not what others hold in his department; no Parties menu"""
+    expect.set_options(timeout=TIMEOUT)
+    errors = []
+    page.on('pageerror', lambda error: errors.append(error))
+    login(page, server, 'secretary.sgad')
+    tabs = page.locator('#tabs')
+    expect(tabs.locator('span.title-long:visible')).to_have_text('My Desk')
+    priority = panel(tabs, 'With Me, Most Pressing First')
+    expect(row(priority, 'Disciplinary proceedings against an official')
+        ).to_be_visible()
+    page.wait_for_load_state('networkidle')
+    held_by_others = [
+        'Assembly Question No. 1187 on vacant posts in S&GAD',
+        'Posting of Assistant Commissioners in Quetta Division',
+        'Application for leave encashment',
+        ]
+    for subject in held_by_others:
+        expect(row(priority, subject)).to_have_count(0)
+    all_ = priority.locator('.nav-tabs li', has_text='All')
+    expect(all_.locator('.badge')).to_have_text('1')
+    page.screenshot(path=ARTIFACTS / 'my-desk-department-head.png')
+
+    # Only e-Daftar's menu: the party module's is the administrators'.
+    menu = page.locator('#menu')
+    expect(row(menu, 'e-Daftar')).to_be_visible()
+    expect(row(menu, 'Parties')).to_have_count(0)
+
+    # Those letters are in his scope: the Receipts menu shows them all.
+    receipts = open_menu(page, 'e-Daftar', 'Dak & Files', 'Receipts')
+    receipts.get_by_role('tab', name='All').filter(visible=True).click()
+    for subject in held_by_others:
+        expect(row(receipts, subject).filter(visible=True)).to_be_visible()
     assert not errors, errors

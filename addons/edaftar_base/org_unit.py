@@ -1,5 +1,6 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import re
 from collections import defaultdict
 
 from trytond.cache import Cache
@@ -32,6 +33,10 @@ ALLOWED_PARENT_KINDS = {
     'section': {'wing', 'department', 'executive', 'division', 'district'},
     'district': {'division'},
     }
+# A unit's short name, "[code] name", as a user may type it back.
+SHORT_NAME = re.compile(r'\[(?P<code>[^\]]+)\]\s*(?P<name>.*)', re.DOTALL)
+NEGATIONS = {
+    '!=': '=', 'not like': 'like', 'not ilike': 'ilike', 'not in': 'in'}
 
 
 class OrgUnit(
@@ -55,6 +60,11 @@ class OrgUnit(
         "the unit's subtree is in the head's scope.")
     members = fields.One2Many(
         'company.employee', 'edaftar_unit', "Members", readonly=True)
+    full_path = fields.Function(fields.Char(
+            "Full Path",
+            help="The names of the units above it and its own, from the "
+            "top of the hierarchy."),
+        'get_full_path', searcher='search_full_path')
 
     _tree_cache = Cache('edaftar.org.unit.tree', context=False)
     _path_cache = Cache('edaftar.org.unit.path', context=False)
@@ -122,27 +132,80 @@ class OrgUnit(
 
     @classmethod
     def get_rec_name(cls, units, name):
-        "The path of names from the top, from a cache per language"
-        paths = cls.get_paths()
-        missing = [u for u in units if u.id not in paths]
+        """The short name, "[code] name", which fits narrow fields; the
+        path is full_path"""
+        return cls._get_names(units, 'short')
+
+    @classmethod
+    def get_full_path(cls, units, name):
+        return cls._get_names(units, 'path')
+
+    @classmethod
+    def _get_names(cls, units, kind):
+        "Return the short name or the path of units from the cache"
+        names = cls.get_names()[kind]
+        missing = [u for u in units if u.id not in names]
         if missing:
             # Created in this transaction, after the cache was filled.
-            paths = dict(paths)
-            paths.update((u.id, super(OrgUnit, cls).get_rec_name(u, name))
-                for u in missing)
-        return {u.id: paths.get(u.id) for u in units}
+            names = dict(names)
+            for unit in missing:
+                names[unit.id] = (
+                    super(OrgUnit, cls).get_rec_name(unit, 'rec_name')
+                    if kind == 'path' else f'[{unit.code}] {unit.name}')
+        return {u.id: names.get(u.id) for u in units}
+
+    @classmethod
+    def search_rec_name(cls, name, clause):
+        "Search by path (or name), by code, or by short name"
+        _, operator, value = clause[:3]
+        if operator in NEGATIONS:
+            return cls._search_negation(name, clause)
+        domain = ['OR', super().search_rec_name(name, clause)]
+        if isinstance(value, str):
+            domain.append(('code', operator, value))
+            short = SHORT_NAME.fullmatch(value.lstrip('%'))
+            if short:
+                domain.append([
+                        ('code', 'ilike' if operator.endswith('like')
+                            else '=', short.group('code')),
+                        ('name', operator, short.group('name')),
+                        ])
+        return domain
+
+    @classmethod
+    def search_full_path(cls, name, clause):
+        if clause[1] in NEGATIONS:
+            return cls._search_negation(name, clause)
+        return super().search_rec_name(name, clause)
+
+    @classmethod
+    def _search_negation(cls, name, clause):
+        """The units not found by the positive clause: the tree's own
+        negative search keeps the units below any unit not matching"""
+        _, operator, value = clause[:3]
+        units = cls.search(
+            [(name, NEGATIONS[operator], value)], order=[], query=True)
+        return [('id', 'not in', units)]
 
     @classmethod
     def get_paths(cls):
         "Return the path of names of every unit in the user's language"
+        return cls.get_names()['path']
+
+    @classmethod
+    def get_names(cls):
+        """Return the names of every unit in the user's language, from a
+        cache per language: 'short' ("[code] name") and 'path' (the names
+        from the top) by unit id"""
         language = Transaction().language
-        paths = cls._path_cache.get(language)
-        if paths is not None:
-            return paths
+        names = cls._path_cache.get(language)
+        if names is not None:
+            return names
         with Transaction().set_context(
                 active_test=False, _check_access=False):
-            units = cls.search_read([], fields_names=['name', 'parent'])
-        names = {u['id']: u['name'] for u in units}
+            units = cls.search_read(
+                [], fields_names=['name', 'code', 'parent'])
+        own = {u['id']: u['name'] for u in units}
         parents = {u['id']: u['parent'] for u in units}
         paths = {}
 
@@ -150,12 +213,16 @@ class OrgUnit(
             if unit_id not in paths:
                 parent_id = parents.get(unit_id)
                 paths[unit_id] = (
-                    f'{path(parent_id)} / {names[unit_id]}'
-                    if parent_id in names else names[unit_id])
+                    f'{path(parent_id)} / {own[unit_id]}'
+                    if parent_id in own else own[unit_id])
             return paths[unit_id]
-        for unit_id in names:
+        for unit_id in own:
             path(unit_id)
-        return cls._path_cache.set(language, paths)
+        shorts = {u['id']: f"[{u['code']}] {u['name']}" for u in units}
+        return cls._path_cache.set(language, {
+                'path': paths,
+                'short': shorts,
+                })
 
     @classmethod
     def get_tree(cls):

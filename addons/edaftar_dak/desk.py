@@ -1,12 +1,26 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"The officer's desk: what is pending where, for heads' statistics"
+"""The officer's desk: the landing board, its panels, and what is pending
+where, for heads' statistics"""
 from sql import Literal, Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case
 
 from trytond.model import ModelSQL, ModelView, fields
-from trytond.pool import Pool
+from trytond.pool import Pool, PoolMeta
+from trytond.pyson import PYSONDecoder
+from trytond.rpc import RPC
+from trytond.transaction import Transaction, without_check_access
+
+# The context key a panel of My Desk puts in its action's context, and the
+# panels by that key: the XML id of the action whose model and domain say
+# what the panel lists.
+DESK_PANEL = 'edaftar_desk_panel'
+DESK_PANELS = {
+    'priority': 'act_desk_priority',
+    'files': 'act_desk_files',
+    'flags': 'act_desk_flags',
+    }
 
 
 class UnitStatistics(ModelSQL, ModelView):
@@ -44,3 +58,100 @@ class UnitStatistics(ModelSQL, ModelView):
                 & (receipt.due_date < today)).as_('overdue'),
             where=open_ & (receipt.holder_unit != Null),
             group_by=[receipt.holder_unit])
+
+
+class PanelSearchRPC(RPC):
+    """The RPC of search, search_count and search_read on a model listed
+    by a desk panel: the panel named in the client's context adds its
+    domain to the client's.
+
+    sao 8.0 builds a board panel's list without the action's domain (it
+    passes only the context), so a panel would list every record the user
+    may read. The domain is added here, where a client's call enters the
+    server, so that it narrows what the client lists and nothing that the
+    server searches for itself in the same request."""
+    __slots__ = ()
+
+    @classmethod
+    def of(cls, rpc):
+        "Return a copy of rpc of this class"
+        new = cls.__new__(cls)
+        for name in RPC.__slots__:
+            setattr(new, name, getattr(rpc, name))
+        return new
+
+    def convert(self, obj, *args, **kwargs):
+        args, kwargs, context, timestamp = super().convert(
+            obj, *args, **kwargs)
+        panel = context.get(DESK_PANEL)
+        if panel is not None:
+            domain = obj.desk_panel_domain(panel, context)
+            if 'domain' in kwargs:
+                kwargs['domain'] = [domain, kwargs['domain'] or []]
+            elif args:
+                args[0] = [domain, args[0] or []]
+        return args, kwargs, context, timestamp
+
+
+class DeskPanelMixin:
+    "A model listed by a panel of My Desk"
+    __slots__ = ()
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        for name in ['search', 'search_count', 'search_read']:
+            cls.__rpc__[name] = PanelSearchRPC.of(cls.__rpc__[name])
+
+    @classmethod
+    def desk_panel_domain(cls, panel, context):
+        """Return the domain of the desk panel named panel, evaluated in
+        context; an empty domain if it is not a panel of this model"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Action = pool.get('ir.action.act_window')
+        if not isinstance(panel, str) or panel not in DESK_PANELS:
+            return []
+        with without_check_access():
+            action = Action(ModelData.get_id(
+                    'edaftar_dak', DESK_PANELS[panel]))
+            if action.res_model != cls.__name__:
+                return []
+            return PYSONDecoder({
+                    **context,
+                    'context': context,
+                    '_user': Transaction().user,
+                    }).decode(action.domain or '[]')
+
+
+class Receipt(DeskPanelMixin, metaclass=PoolMeta):
+    __name__ = 'edaftar.receipt'
+
+
+class File(DeskPanelMixin, metaclass=PoolMeta):
+    __name__ = 'edaftar.file'
+
+
+class Flag(DeskPanelMixin, metaclass=PoolMeta):
+    __name__ = 'edaftar.flag'
+
+
+class User(metaclass=PoolMeta):
+    __name__ = 'res.user'
+
+    @classmethod
+    def _get_preferences(cls, user, context_only=False):
+        """Staff with no login actions of their own land on My Desk, as
+        Tryton puts the configuration wizard before the administrator"""
+        pool = Pool()
+        ModelData = pool.get('ir.model.data')
+        Action = pool.get('ir.action')
+        preferences = super()._get_preferences(
+            user, context_only=context_only)
+        if 'actions' in preferences and not preferences['actions']:
+            with Transaction().set_user(user.id):
+                groups = cls.get_groups()
+            if ModelData.get_id('edaftar_base', 'group_staff') in groups:
+                preferences['actions'] = [Action.get_action_id(
+                        ModelData.get_id('edaftar_dak', 'act_desk'))]
+        return preferences
