@@ -234,8 +234,20 @@ class DocumentMixin(GuardMixin):
             confidential = cls._not_opened_lately(confidential)
         if not unread and not confidential:
             return
-        # RPC reads run in read-only transactions; the record of the
-        # opening is written in its own.
+        def record():
+            if unread:
+                Movement.mark_read([cls(opened)], acting_for)
+            if confidential:
+                AuditLog.log(cls.browse(confidential), 'open')
+
+        if not transaction.readonly and backend.name != 'postgresql':
+            # SQLite has one writer: a transaction that writes keeps the
+            # lock, and the record goes with its action.
+            record()
+            return
+        # RPC reads run in read-only transactions, and an action may be
+        # refused after reading: the record of the opening is written and
+        # committed in its own transaction.
         with transaction.new_transaction() as new:
             if not confidential and backend.name == 'postgresql':
                 # A read mark alone need not wait for the disk: lost in a
@@ -243,10 +255,7 @@ class DocumentMixin(GuardMixin):
                 # The audit line of a confidential opening does wait.
                 new.connection.cursor().execute(
                     'SET LOCAL synchronous_commit TO OFF')
-            if unread:
-                Movement.mark_read([cls(opened)], acting_for)
-            if confidential:
-                AuditLog.log(cls.browse(confidential), 'open')
+            record()
             new.commit()
 
     @classmethod

@@ -162,7 +162,11 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         super().on_modification(mode, files, field_names=field_names)
         if mode == 'create':
             cls._add_participants((f.id, f.holder.id) for f in files)
-            AuditLog.log(files, 'open')
+            # Its noting, written with it, may have read it already: the
+            # same opening, logged once.
+            AuditLog.log(
+                cls.browse(cls._not_opened_lately([f.id for f in files])),
+                'open')
 
     @classmethod
     def copy(cls, files, default=None):
