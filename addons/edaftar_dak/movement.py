@@ -7,7 +7,8 @@ from sql import Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.modules.edaftar_base.guard import GuardMixin, is_empty
+from trytond.modules.edaftar_base.guard import (
+    GuardMixin, from_client, is_empty)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
@@ -184,6 +185,11 @@ class Movement(GuardMixin, ModelSQL, ModelView):
         instructions and due_date."""
         pool = Pool()
         User = pool.get('res.user')
+        ModelAccess = pool.get('ir.model.access')
+        if from_client():
+            # The movements are inserted without access checks, after the
+            # engine's own: the access rows are checked here.
+            ModelAccess.check(cls.__name__, 'create')
         scope = User.get_edaftar_scope()
         if not scope['employee']:
             raise MoveError(gettext('edaftar_dak.msg_no_employee'))
