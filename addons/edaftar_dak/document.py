@@ -240,14 +240,14 @@ class DocumentMixin(GuardMixin):
             if confidential:
                 AuditLog.log(cls.browse(confidential), 'open')
 
-        if not transaction.readonly and backend.name != 'postgresql':
-            # SQLite has one writer: a transaction that writes keeps the
-            # lock, and the record goes with its action.
+        if not transaction.readonly:
+            # Read while acting: the record goes with the action (what it
+            # read may be its own uncommitted work; a refused action
+            # showed nothing).
             record()
             return
-        # RPC reads run in read-only transactions, and an action may be
-        # refused after reading: the record of the opening is written and
-        # committed in its own transaction.
+        # RPC reads run in read-only transactions: the record of the
+        # opening is written and committed in its own.
         with transaction.new_transaction() as new:
             if not confidential and backend.name == 'postgresql':
                 # A read mark alone need not wait for the disk: lost in a
