@@ -5,9 +5,9 @@ import datetime as dt
 import re
 from operator import attrgetter
 
-from sql import Column, Expression, For, Literal, Null
+from sql import Cast, Column, Expression, For, Literal, Null
 from sql.conditionals import Case, Coalesce
-from sql.functions import Function
+from sql.functions import Function, Substring
 from sql.operators import Concat
 
 from trytond import backend
@@ -51,8 +51,17 @@ class DocumentMixin(GuardMixin):
 
     What a client may write is `_client_fields` by state (a state not
     listed: nothing); of those, `_corrected_fields` of a document past
-    its draft change only with a `correction_reason`, logged."""
+    its draft change only with a `correction_reason`, logged.
+
+    edaftar.movement moves every model using the mixin. The module that
+    adds one extends edaftar.movement with a Many2One column to it, named
+    by `movement_field()`, its movement rule (an ir.rule in
+    edaftar_dak.rule_group_movement_scope) and may set
+    `_movement_action` (the act_window notifications open) and override
+    the hooks `_handover_state` and `_movements_following`."""
     __slots__ = ()
+    _movement_field = None
+    _movement_action = None
     _movable_states = set()
     _open_states = set()
     _closing_remark = None
@@ -192,7 +201,7 @@ class DocumentMixin(GuardMixin):
         query, since whoever may read a document may read its movements"""
         Movement = Pool().get('edaftar.movement')
         movement = Movement.__table__()
-        column = Column(movement, cls.__name__.split('.')[-1])
+        column = Column(movement, cls.movement_field())
         result = {d.id: [] for d in documents}
         cursor = Transaction().connection.cursor()
         for ids in _chunks(list(result)):
@@ -223,7 +232,7 @@ class DocumentMixin(GuardMixin):
         unread = False
         if opened is not None:
             movement = Movement.__table__()
-            column = Column(movement, cls.__name__.split('.')[-1])
+            column = Column(movement, cls.movement_field())
             cursor.execute(*movement.select(Literal(1),
                     where=(column == opened)
                     & movement.to_employee.in_(acting_for)
@@ -296,7 +305,7 @@ class DocumentMixin(GuardMixin):
         Movement = pool.get('edaftar.movement')
         Flag = pool.get('edaftar.flag')
         _, operator, value = clause[:3]
-        field = cls.__name__.split('.')[-1]
+        field = cls.movement_field()
         acting_for = list(cls.acting_for()) or [-1]
         movement = Movement.__table__()
         column = getattr(movement, field)
@@ -315,8 +324,12 @@ class DocumentMixin(GuardMixin):
                     & (movement.purpose == 'information')))
         elif name == 'flagged_by_me':
             flag = Flag.__table__()
-            query = flag.select(getattr(flag, field), where=(
-                    (flag.user == Transaction().user) & ~flag.done))
+            prefix = cls.__name__ + ','
+            query = flag.select(
+                Cast(Substring(flag.document, len(prefix) + 1),
+                    cls.id.sql_type().base),
+                where=((flag.user == Transaction().user) & ~flag.done
+                    & flag.document.like(prefix + '%')))
         operator = 'in' if (operator == '=') == bool(value) else 'not in'
         domain = [('id', operator, query)]
         if name == 'sent_by_me':
@@ -349,6 +362,21 @@ class DocumentMixin(GuardMixin):
 
     def _client_write_fields(self):
         return self._client_fields.get(self.state, set())
+
+    @classmethod
+    def movement_field(cls):
+        "The column of edaftar.movement that names documents of this kind"
+        return cls._movement_field or cls.__name__.split('.')[-1]
+
+    def _handover_state(self):
+        "The state the document takes when a move hands it over, or None"
+        return None
+
+    @classmethod
+    def _movements_following(cls, movement):
+        """Return the values of the moves of other documents that go with
+        the move of a document (see edaftar.file: its receipts)"""
+        return []
 
     @classmethod
     def check_modification(cls, mode, documents, values=None, external=False):

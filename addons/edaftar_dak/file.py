@@ -6,10 +6,12 @@ from trytond.model import (
 from trytond.modules.edaftar_base.guard import GuardMixin
 from trytond.pool import Pool
 from trytond.pyson import Eval
+from trytond.transaction import without_check_access
 
 from .document import (
     DocumentMixin, employee_unit_department, rec_name_domain)
 from .exceptions import StateError
+from .movement import MOVE_ACTIONS
 
 
 class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
@@ -20,6 +22,7 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     _movable_states = {'open'}
     _open_states = {'open'}
     _closing_remark = 'closing_remark'
+    _movement_action = ('edaftar_dak', 'act_file_form')
     _client_fields = {
         'open': {
             'subject', 'description', 'priority', 'confidentiality',
@@ -112,6 +115,36 @@ class File(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                     'depends': ['state'],
                     },
                 })
+
+    @classmethod
+    def _movements_following(cls, movement):
+        """Return the values of the moves of the open receipts in the file
+        handed over by movement, which its sender held with it: a file's
+        letters go where the file goes"""
+        pool = Pool()
+        Movement = pool.get('edaftar.movement')
+        Receipt = pool.get('edaftar.receipt')
+        if (movement.purpose != 'action'
+                or movement.action not in MOVE_ACTIONS):
+            return []
+        with without_check_access():
+            receipts = Receipt.search([
+                    ('file', '=', movement.file.id),
+                    ('holder', '=', movement.from_employee.id),
+                    ('state', 'in', list(Receipt._movable_states)),
+                    ], order=[('id', 'ASC')])
+        return [Movement._handover_values(
+                receipt, movement.action, movement.to_employee,
+                movement.to_unit,
+                instructions=gettext(
+                    'edaftar_dak.msg_movement_with_file',
+                    file=movement.file.number),
+                actor=movement.actor.id if movement.actor else None,
+                on_behalf_of=movement.on_behalf_of.id
+                if movement.on_behalf_of else None,
+                sent_at=movement.sent_at, read_at=None,
+                due_date=movement.due_date)
+            for receipt in receipts]
 
     @classmethod
     def _client_create_fields(cls):

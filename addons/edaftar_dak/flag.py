@@ -6,7 +6,7 @@ from trytond.pool import Pool
 from trytond.transaction import Transaction, check_access
 
 from .document import PRIORITIES
-from .movement import DOCUMENT_MODELS
+from .movement import document_classes
 
 
 class Flag(GuardMixin, ModelSQL, ModelView):
@@ -15,7 +15,7 @@ class Flag(GuardMixin, ModelSQL, ModelView):
     __string__ = "Follow-up Flag"
 
     document = fields.Reference(
-        "Document", selection=DOCUMENT_MODELS, required=True)
+        "Document", selection='get_document_models', required=True)
     receipt = fields.Many2One(
         'edaftar.receipt', "Receipt", readonly=True, ondelete='CASCADE')
     file = fields.Many2One(
@@ -52,6 +52,12 @@ class Flag(GuardMixin, ModelSQL, ModelView):
         return {'urgency', 'due_date', 'note', 'done'}
 
     @classmethod
+    def get_document_models(cls):
+        "Any document that moves may be flagged"
+        Movement = Pool().get('edaftar.movement')
+        return Movement.get_document_models()
+
+    @classmethod
     def default_user(cls):
         return Transaction().user
 
@@ -86,14 +92,18 @@ class Flag(GuardMixin, ModelSQL, ModelView):
             values['user'] = Transaction().user
         if 'document' in values:
             model, _, id_ = str(values['document']).partition(',')
-            if model in dict(DOCUMENT_MODELS) and id_:
+            documents = document_classes()
+            if model in documents and id_:
                 # Flag only what one can see: reading as the user checks
                 # the rules (preprocessing runs without access checks).
                 with check_access():
                     pool.get(model).read([int(id_)], ['id'])
-                field = model.split('.')[-1]
-                values[field] = int(id_)
-                values['receipt' if field == 'file' else 'file'] = None
+                # Receipts and files also have a column of their own.
+                for Document in documents.values():
+                    field = Document.movement_field()
+                    if field in cls._fields:
+                        values[field] = (
+                            int(id_) if Document.__name__ == model else None)
         return values
 
 

@@ -3,7 +3,7 @@
 import datetime as dt
 from collections import defaultdict
 
-from sql import Null
+from sql import Column, Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
@@ -14,6 +14,7 @@ from trytond.pyson import Eval
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction, without_check_access
 
+from .document import DocumentMixin
 from .exceptions import (
     MoveError, MovementAccessError, NotHolderError, RecipientError)
 
@@ -34,23 +35,20 @@ CLIENT_FIELDS = {
     'document', 'to_employee', 'to_unit', 'action', 'purpose',
     'instructions', 'due_date'}
 _saved = {'readonly': Eval('id', -1) >= 0}
-DOCUMENT_MODELS = [
-    ('edaftar.receipt', "Receipt"),
-    ('edaftar.file', "File"),
-    ]
 
 
 class Movement(GuardMixin, ModelSQL, ModelView):
-    """One move of a receipt or file, append-only.
+    """One move of a document, append-only.
 
     Creating a movement performs the move: the server fills who, from
     where and when, refuses what the caller may not do and hands the
-    document over."""
+    document over. Every model using DocumentMixin is a document: its
+    module adds its column here (see DocumentMixin)."""
     __name__ = 'edaftar.movement'
     __string__ = "Movement"
 
     document = fields.Reference(
-        "Document", selection=DOCUMENT_MODELS, required=True,
+        "Document", selection='get_document_models', required=True,
         states=_saved)
     receipt = fields.Many2One(
         'edaftar.receipt', "Receipt", readonly=True, ondelete='RESTRICT')
@@ -106,6 +104,15 @@ class Movement(GuardMixin, ModelSQL, ModelView):
         cls._order = [('sent_at', 'DESC'), ('id', 'DESC')]
 
     @classmethod
+    def get_document_models(cls):
+        "The models that move: every model using DocumentMixin"
+        pool = Pool()
+        IrModel = pool.get('ir.model')
+        documents = document_classes()
+        return [(m, n) for m, n in IrModel.get_name_items()
+            if m in documents]
+
+    @classmethod
     def default_purpose(cls):
         return 'action'
 
@@ -141,28 +148,30 @@ class Movement(GuardMixin, ModelSQL, ModelView):
         # read the columns and the numbers, without the whole records.
         movement = cls.__table__()
         cursor = Transaction().connection.cursor()
+        documents = sorted(document_classes().items())
         rows = []
         for ids in grouped_slice([m.id for m in movements], 1000):
             cursor.execute(*movement.select(
-                    movement.id, movement.receipt, movement.file,
-                    movement.action, movement.to_employee,
+                    movement.id, movement.action, movement.to_employee,
+                    *(Column(movement, D.movement_field())
+                        for _, D in documents),
                     where=movement.id.in_(list(ids))))
             rows.extend(cursor)
         numbers = {}
-        for index, (model, _) in enumerate(DOCUMENT_MODELS, 1):
-            table = pool.get(model).__table__()
+        for index, (model, Document) in enumerate(documents, 3):
+            table = Document.__table__()
             for ids in grouped_slice(
                     list({r[index] for r in rows if r[index]}), 1000):
                 cursor.execute(*table.select(table.id, table.number,
                         where=table.id.in_(list(ids))))
                 numbers.update(((model, i), n) for i, n in cursor)
         employees = Employee.get_rec_name(
-            Employee.browse(list({r[4] for r in rows if r[4]})), 'rec_name')
+            Employee.browse(list({r[2] for r in rows if r[2]})), 'rec_name')
         actions = dict(cls.fields_get(['action'])['action']['selection'])
         names = {}
-        for id_, receipt, file, action, to_employee in rows:
-            document = ('edaftar.receipt', receipt) if receipt else (
-                'edaftar.file', file)
+        for id_, action, to_employee, *columns in rows:
+            document = next(((m, i) for (m, _), i in zip(documents, columns)
+                    if i), None)
             names[id_] = gettext('edaftar_dak.msg_movement_rec_name',
                 document=numbers.get(document) or '',
                 action=actions.get(action, action),
@@ -218,9 +227,10 @@ class Movement(GuardMixin, ModelSQL, ModelView):
     def _lock_documents(cls, references):
         "Lock the documents to move so that concurrent moves queue"
         by_model = defaultdict(set)
+        movable = document_classes()
         for reference in references:
             model, id_ = _reference(reference)
-            if model not in dict(DOCUMENT_MODELS) or id_ is None:
+            if model not in movable or id_ is None:
                 raise MoveError(gettext('edaftar_dak.msg_move_no_document'))
             by_model[model].add(id_)
         documents = {}
@@ -282,10 +292,12 @@ class Movement(GuardMixin, ModelSQL, ModelView):
 
         to_employee = cls._recipient(values, document)
         holder = document.holder
-        values.update({m.split('.')[-1]: None for m, _ in DOCUMENT_MODELS})
+        values.update({
+                D.movement_field(): None
+                for D in document_classes().values()})
         values.update({
                 'document': str(document),
-                document.__name__.split('.')[-1]: document.id,
+                document.movement_field(): document.id,
                 'from_employee': holder.id,
                 'from_unit': document.holder_unit.id
                 if document.holder_unit else None,
@@ -362,7 +374,7 @@ class Movement(GuardMixin, ModelSQL, ModelView):
     @classmethod
     def _last_handover(cls, document):
         "The latest movement that handed the document to its holder"
-        field = document.__name__.split('.')[-1]
+        field = document.movement_field()
         with Transaction().set_context(_check_access=False):
             movements = cls.search([
                     (field, '=', document.id),
@@ -372,8 +384,8 @@ class Movement(GuardMixin, ModelSQL, ModelView):
 
     @classmethod
     def _perform(cls, vlist, notify=True):
-        """Insert the movements and hand the documents over; the receipts
-        in a moved file go with it"""
+        """Insert the movements and hand the documents over; the documents
+        that go with them (a file's receipts) follow"""
         pool = Pool()
         AuditLog = pool.get('edaftar.audit.log')
         with Transaction().set_context(_check_access=False):
@@ -385,9 +397,7 @@ class Movement(GuardMixin, ModelSQL, ModelView):
             if movement.purpose == 'action':
                 Document._set_holder(
                     document, movement.to_employee, movement.to_unit,
-                    movement.due_date, state=(
-                        'in_process' if document.__name__ == 'edaftar.receipt'
-                        and document.state == 'registered' else None))
+                    movement.due_date, state=document._handover_state())
             Document._add_participants([
                     (document.id, e.id) for e in filter(None, [
                             movement.from_employee, movement.to_employee,
@@ -398,50 +408,21 @@ class Movement(GuardMixin, ModelSQL, ModelView):
                 on_behalf_of=movement.on_behalf_of)
         if notify:
             cls._notify(movements)
-        following = cls._receipts_following(movements)
+        following = []
+        for movement in movements:
+            following.extend(
+                movement.document._movements_following(movement))
         if following:
-            # One notification, for the file, is enough.
+            # One notification, for the document moved, is enough.
             cls._perform(following, notify=False)
         return movements
-
-    @classmethod
-    def _receipts_following(cls, movements):
-        """Return the values of the moves of the open receipts in each
-        file handed over by movements, which its sender held with it: a
-        file's letters go where the file goes"""
-        pool = Pool()
-        Receipt = pool.get('edaftar.receipt')
-        vlist = []
-        for movement in movements:
-            if (not movement.file or movement.purpose != 'action'
-                    or movement.action not in MOVE_ACTIONS):
-                continue
-            with without_check_access():
-                receipts = Receipt.search([
-                        ('file', '=', movement.file.id),
-                        ('holder', '=', movement.from_employee.id),
-                        ('state', 'in', list(Receipt._movable_states)),
-                        ], order=[('id', 'ASC')])
-            vlist.extend(cls._handover_values(
-                    receipt, movement.action, movement.to_employee,
-                    movement.to_unit,
-                    instructions=gettext(
-                        'edaftar_dak.msg_movement_with_file',
-                        file=movement.file.number),
-                    actor=movement.actor.id if movement.actor else None,
-                    on_behalf_of=movement.on_behalf_of.id
-                    if movement.on_behalf_of else None,
-                    sent_at=movement.sent_at, read_at=None,
-                    due_date=movement.due_date)
-                for receipt in receipts)
-        return vlist
 
     @staticmethod
     def _handover_values(document, action, to_employee, to_unit, **values):
         "The values of a movement of document from its present holder"
         return {
             'document': str(document),
-            document.__name__.split('.')[-1]: document.id,
+            document.movement_field(): document.id,
             'action': action,
             'purpose': 'action',
             'from_employee': document.holder.id,
@@ -508,7 +489,7 @@ class Movement(GuardMixin, ModelSQL, ModelView):
         cursor = Transaction().connection.cursor()
         by_field = defaultdict(list)
         for document in documents:
-            by_field[document.__name__.split('.')[-1]].append(document.id)
+            by_field[document.movement_field()].append(document.id)
         for field, ids in by_field.items():
             cursor.execute(*table.update(
                     [table.read_at], [dt.datetime.now()],
@@ -530,11 +511,8 @@ class Movement(GuardMixin, ModelSQL, ModelView):
             if not user:
                 continue
             document = movement.document
-            action_id = ModelData.get_id(
-                'edaftar_dak', {
-                    'edaftar.receipt': 'act_receipt_form',
-                    'edaftar.file': 'act_file_form',
-                    }[document.__name__])
+            action_id = (ModelData.get_id(*document._movement_action)
+                if document._movement_action else None)
             notifications.append(Notification(
                     user=user,
                     label=gettext('edaftar_dak.msg_movement_notification',
@@ -563,3 +541,10 @@ def _reference(value):
         return (model, int(id_))
     except (TypeError, ValueError):
         return (model, None)
+
+
+def document_classes():
+    "Return {model name: class} of the models that move (DocumentMixin)"
+    return {
+        name: Model for name, Model in Pool().iterobject()
+        if isinstance(Model, type) and issubclass(Model, DocumentMixin)}

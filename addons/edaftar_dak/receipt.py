@@ -69,6 +69,7 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
     _movable_states = set(MOVABLE_STATES)
     _open_states = {'draft', 'registered', 'in_process', 'actioned'}
     _closing_remark = 'disposal_remark'
+    _movement_action = ('edaftar_dak', 'act_receipt_form')
     _client_fields = {
         'draft': PARTICULARS | {'department'},
         **{s: PARTICULARS | {'disposal_remark', 'correction_reason'}
@@ -218,6 +219,10 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         table = cls.__table__()
         create_full_text_index(cls, 'keywords', keyword_text(
                 *(Column(table, n) for n in KEYWORD_FIELDS)))
+
+    def _handover_state(self):
+        "A registered letter is in process once it is marked"
+        return 'in_process' if self.state == 'registered' else None
 
     @classmethod
     def _client_create_fields(cls):

@@ -14,11 +14,11 @@ class RegisterOpened(TransactionError):
     "A register was opened after the transaction started: restart it"
 
 
-# kind: (prefix pattern, padding)
+# kind: (prefix pattern, padding, module of its sequence_type_<kind>)
 NUMBERING = {
-    'receipt': ('{code}-{year}-', 6),
-    'file': ('{code}-F-{year}-', 5),
-    'dispatch': ('{code}-D-{year}-', 6),
+    'receipt': ('{code}-{year}-', 6, 'edaftar_dak'),
+    'file': ('{code}-F-{year}-', 5, 'edaftar_dak'),
+    'dispatch': ('{code}-D-{year}-', 6, 'edaftar_dak'),
     }
 
 
@@ -30,8 +30,7 @@ class DocumentSequence(ModelSQL):
     department = fields.Many2One(
         'edaftar.org.unit', "Department", required=True, ondelete='RESTRICT')
     year = fields.Integer("Year", required=True)
-    kind = fields.Selection(
-        [(k, k.title()) for k in NUMBERING], "Kind", required=True)
+    kind = fields.Selection('get_kinds', "Kind", required=True)
     sequence = fields.Many2One(
         'ir.sequence.strict', "Sequence", required=True, ondelete='RESTRICT')
 
@@ -44,6 +43,17 @@ class DocumentSequence(ModelSQL):
                 Unique(t, t.department, t.year, t.kind),
                 'edaftar_dak.msg_document_sequence_unique'),
             ]
+
+    @classmethod
+    def numbering(cls):
+        """Return {kind: (prefix pattern, padding, module)}: a module that
+        numbers documents of its own extends it (and provides the
+        ir.sequence.type sequence_type_<kind>)"""
+        return dict(NUMBERING)
+
+    @classmethod
+    def get_kinds(cls):
+        return [(k, k.replace('_', ' ').title()) for k in cls.numbering()]
 
     @classmethod
     @without_check_access
@@ -108,11 +118,11 @@ class DocumentSequence(ModelSQL):
         Sequence = pool.get('ir.sequence.strict')
         SequenceType = pool.get('ir.sequence.type')
         ModelData = pool.get('ir.model.data')
-        prefix, padding = NUMBERING[kind]
+        prefix, padding, module = cls.numbering()[kind]
         sequence = Sequence(
             name=f'{department.code} {kind} {date.year}',
             sequence_type=SequenceType(ModelData.get_id(
-                    'edaftar_dak', f'sequence_type_{kind}')),
+                    module, f'sequence_type_{kind}')),
             prefix=prefix.format(code=department.code, year=date.year),
             padding=padding)
         sequence.save()
