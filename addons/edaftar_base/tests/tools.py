@@ -18,10 +18,10 @@ import urllib.request
 from proteus import Model
 from trytond.modules.company.tests.tools import create_company, get_company
 from trytond.tests.test_tryton import (
-    doctest_checker, doctest_setup, doctest_teardown)
+    doctest_checker, doctest_setup, doctest_teardown, with_transaction)
 
 __all__ = ['setup_government', 'get_user', 'run_scenario', 'JsonRpc',
-    'RPCError', 'trytond_server', 'PASSWORD']
+    'RPCError', 'trytond_server', 'PASSWORD', 'GuardedRelationsTestMixin']
 
 PASSWORD = 'scenario-password'
 
@@ -230,3 +230,42 @@ def trytond_server(
             server.terminate()
             server.wait(10)
             log.close()
+
+
+class GuardedRelationsTestMixin:
+    "For the ModuleTestCase of every module with scoped models"
+
+    @with_transaction()
+    def test_relations_to_guarded_models_are_guarded(self):
+        """Every model with a relation to a guarded (scoped) model guards
+        its searches too, or checks its records' resource: otherwise a
+        dotted search through it reads around the rules"""
+        from trytond.ir.resource import ResourceAccessMixin
+        from trytond.model import ModelSQL, fields
+        from trytond.modules.edaftar_base.guard import GuardMixin
+        from trytond.pool import Pool
+        pool = Pool()
+        guarded = {
+            name for name, M in pool.iterobject()
+            if isinstance(M, type) and issubclass(M, GuardMixin)}
+        unguarded = []
+        for name, M in pool.iterobject():
+            if (not isinstance(M, type) or not issubclass(M, ModelSQL)
+                    or issubclass(M, (GuardMixin, ResourceAccessMixin))):
+                continue
+            for fname, field in M._fields.items():
+                if isinstance(field, fields.Function):
+                    continue
+                if isinstance(field, (
+                            fields.Many2One, fields.One2Many,
+                            fields.Many2Many)):
+                    targets = {field.get_target().__name__}
+                elif (isinstance(field, fields.Reference)
+                        and isinstance(field.selection, (list, tuple))):
+                    targets = {m for m, _ in field.selection if m}
+                else:
+                    continue
+                for target in sorted(targets & guarded):
+                    unguarded.append(f'{name}.{fname} -> {target}')
+        self.assertTrue(guarded)
+        self.assertEqual(unguarded, [])
