@@ -242,8 +242,12 @@ class DirectiveLine(
         return issuers
 
     def _handover_state(self):
-        "Marked down, the unit is at work on it"
-        return 'in_progress' if self.state == 'waiting' else None
+        """Marked down inside the unit, it is in progress; the issuing
+        office's mark to the head leaves it waiting"""
+        if (self.state == 'waiting'
+                and self.holder_unit != self.directive.office):
+            return 'in_progress'
+        return None
 
     @classmethod
     def _notify_office(cls, lines, message):
