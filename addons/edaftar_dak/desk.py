@@ -12,9 +12,10 @@ from trytond.pyson import PYSONDecoder
 from trytond.rpc import RPC
 from trytond.transaction import Transaction, without_check_access
 
-# The context key a panel of My Desk puts in its action's context, and the
-# panels by that key: the XML id of the action whose model and domain say
-# what the panel lists.
+# The context key a panel of a board (My Desk, a module's dashboard) puts
+# in its action's context, and My Desk's panels by that key: the XML id of
+# the action whose model and domain say what the panel lists. Other
+# modules add their panels with DeskPanelMixin.desk_panels.
 DESK_PANEL = 'edaftar_desk_panel'
 DESK_PANELS = {
     'priority': 'act_desk_priority',
@@ -94,7 +95,7 @@ class PanelSearchRPC(RPC):
 
 
 class DeskPanelMixin:
-    "A model listed by a panel of My Desk"
+    "A model listed by a panel of a board: My Desk or a module's dashboard"
     __slots__ = ()
 
     @classmethod
@@ -104,17 +105,26 @@ class DeskPanelMixin:
             cls.__rpc__[name] = PanelSearchRPC.of(cls.__rpc__[name])
 
     @classmethod
+    def desk_panels(cls):
+        """Return the panels that may list the model: {panel name: XML id
+        of its action as 'module.id'}; a module with a board of its own
+        extends it with its panels"""
+        return {name: f'edaftar_dak.{xml_id}'
+            for name, xml_id in DESK_PANELS.items()}
+
+    @classmethod
     def desk_panel_domain(cls, panel, context):
         """Return the domain of the desk panel named panel, evaluated in
         context; an empty domain if it is not a panel of this model"""
         pool = Pool()
         ModelData = pool.get('ir.model.data')
         Action = pool.get('ir.action.act_window')
-        if not isinstance(panel, str) or panel not in DESK_PANELS:
+        panels = cls.desk_panels()
+        if not isinstance(panel, str) or panel not in panels:
             return []
+        module, fs_id = panels[panel].split('.', 1)
         with without_check_access():
-            action = Action(ModelData.get_id(
-                    'edaftar_dak', DESK_PANELS[panel]))
+            action = Action(ModelData.get_id(module, fs_id))
             if action.res_model != cls.__name__:
                 return []
             return PYSONDecoder({

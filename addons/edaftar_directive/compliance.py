@@ -72,7 +72,7 @@ class Compliance(ModelSQL, ModelView):
                     (line.issuer == 'cm', 0), else_=1)).as_('id'),
             line.department.as_('department'),
             line.issuer.as_('issuer'),
-            Count(Literal('*')).as_('total'),
+            Count().as_('total'),
             count(line.state == 'waiting').as_('waiting'),
             count(line.state == 'in_progress').as_('in_progress'),
             count(line.state == 'replied').as_('replied'),

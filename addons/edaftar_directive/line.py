@@ -117,8 +117,9 @@ class DirectiveLine(
         movable = list(cls._movable_states)
         cls._buttons.update({
                 'start': {
-                    'invisible': Eval('state') != 'waiting',
-                    'depends': ['state'],
+                    'invisible': ((Eval('state') != 'waiting')
+                        | ~Eval('held_by_me', False)),
+                    'depends': ['state', 'held_by_me'],
                     },
                 'move': {
                     'invisible': ~Eval('state').in_(movable),
@@ -129,12 +130,14 @@ class DirectiveLine(
                     'depends': ['state'],
                     },
                 'reply': {
-                    'invisible': ~Eval('state').in_(movable),
-                    'depends': ['state'],
+                    'invisible': (~Eval('state').in_(movable)
+                        | ~Eval('held_by_me', False)),
+                    'depends': ['state', 'held_by_me'],
                     },
                 'regret': {
-                    'invisible': ~Eval('state').in_(movable),
-                    'depends': ['state'],
+                    'invisible': (~Eval('state').in_(movable)
+                        | ~Eval('held_by_me', False)),
+                    'depends': ['state', 'held_by_me'],
                     },
                 'accept': {
                     'invisible': Eval('state') != 'replied',
@@ -166,7 +169,7 @@ class DirectiveLine(
         return 'waiting'
 
     def get_rec_name(self, name):
-        return f'{self.directive.number}/{self.department.code}'
+        return self.number
 
     @classmethod
     def search_rec_name(cls, name, clause):
@@ -208,11 +211,17 @@ class DirectiveLine(
     def preprocess_values(cls, mode, values):
         values = super().preprocess_values(mode, values)
         if mode == 'create' and values.get('directive'):
-            Directive = Pool().get('edaftar.directive')
+            pool = Pool()
+            Directive = pool.get('edaftar.directive')
+            Unit = pool.get('edaftar.org.unit')
             directive = Directive(values['directive'])
-            values['number'] = (
-                f'{directive.number}/'
-                f'{Pool().get("edaftar.org.unit")(values["department"]).code}')
+            unit = Unit(values['department'])
+            # Codes are unique among siblings: a district named as its
+            # division (Quetta) is told apart by its parent's code.
+            code = unit.code
+            if unit.kind == 'district' and unit.parent:
+                code = f'{unit.parent.code}.{code}'
+            values['number'] = f'{directive.number}/{code}'
         return values
 
     @classmethod
@@ -240,6 +249,11 @@ class DirectiveLine(
                         'edaftar_directive.msg_line_not_issuer',
                         line=line.rec_name, issuer=line.issuer_string))
         return issuers
+
+    @classmethod
+    def _default_due_date(cls, line):
+        "Marked down without a due date, it is due by the order's deadline"
+        return line.deadline
 
     def _handover_state(self):
         """Marked down inside the unit, it is in progress; the issuing
@@ -382,6 +396,8 @@ class DirectiveLine(
                         'edaftar_directive.msg_line_send_back_remarks',
                         line=line.rec_name))
             AuditLog.log([line], 'send_back', details=line.remarks)
+            # The reply is withdrawn: the next one is what counts.
+            line.replied_at = line.replied_by = line.on_time = None
             if line.holder and line.holder.user:
                 notifications.append(Notification(
                         user=line.holder.user,
@@ -391,6 +407,7 @@ class DirectiveLine(
                         description=line.remarks[:200],
                         model=cls.__name__, records=f'[{line.id}]',
                         icon='tryton-undo'))
+        cls.save(lines)
         Notification.save(notifications)
 
     @classmethod
@@ -418,7 +435,7 @@ class DirectiveLine(
                     'edaftar_directive.msg_line_extend_audit',
                     old=line.deadline, new=line.new_deadline,
                     reason=line.extension_reason))
-            line.deadline = line.new_deadline
+            line.deadline = line.due_date = line.new_deadline
             line.new_deadline = None
             line.extension_reason = None
         cls.save(lines)
