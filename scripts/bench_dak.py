@@ -87,6 +87,15 @@ TARGETS = {
     'keywords': 100, 'write': 100, 'mixed': 100,
     }
 
+
+def use_database(name):
+    """Make this module's functions work on the database name instead of
+    edaftar_bench_dak: scripts/bench_directive.py loads the Dak data set
+    (or a copy of the kept one) under a name of its own."""
+    global DB
+    DB = name
+
+
 def parse_args():
     parser = argparse.ArgumentParser(
         description=__doc__.split('\n\n')[0],
@@ -162,12 +171,13 @@ allow_subscribe = True
     return path
 
 
-def activate(config, tmp):
+def activate(config, tmp, modules=('edaftar_dak',)):
+    "Activate (or update) modules and their dependencies in DB"
     passfile = Path(tmp, 'admin-password')
     passfile.write_text(PASSWORD)
     result = subprocess.run([
             BIN / 'trytond-admin', '-c', config, '-d', DB,
-            '--email', 'admin@example.com', '-u', 'edaftar_dak',
+            '--email', 'admin@example.com', '-u', *modules,
             '--activate-dependencies'],
         env={**os.environ, 'TRYTONPASSFILE': str(passfile)},
         capture_output=True, text=True)
@@ -657,28 +667,38 @@ def load_registers(conn, province, bases, registers):
     set_sequences(cur, ['ir_sequence_strict', 'edaftar_document_sequence'])
 
 
+def bases_from_db(conn, province):
+    """Return the id bases of the province loaded in the database of conn
+    (exit when it was not loaded by this script at the same scale)"""
+    def one(sql, *params):
+        row = conn.execute(sql, params).fetchone()
+        if not row or row[0] is None:
+            sys.exit(f"{DB} was not loaded by this script: {sql}")
+        return row[0]
+    unit0 = one("SELECT id FROM edaftar_org_unit WHERE code = 'GOV' "
+        "AND parent IS NULL")
+    user0 = one("SELECT id FROM res_user WHERE login = 'dak00000'")
+    employee0 = one('SELECT id FROM company_employee WHERE "user" = %s',
+        user0)
+    company = one('SELECT company FROM company_employee WHERE id = %s',
+        employee0)
+    # The executive offices are not the Dak's (bench_directive.py adds them).
+    units = one('SELECT count(*) FROM edaftar_org_unit WHERE id >= %s '
+        "AND kind != 'executive'", unit0)
+    if units != len(province.units):
+        sys.exit(f"{DB} has {units} units, --scale gives "
+            f"{len(province.units)}: give the --scale of the load")
+    return {'unit': unit0, 'user': user0, 'employee': employee0,
+        'company': company}
+
+
 def fixtures_from_db(dsn, province):
     """Find the id bases and the fixtures in a database loaded before
     (--reuse)"""
     fx = Fixtures()
     with psycopg.connect(conninfo(dsn, DB)) as conn:
-        def one(sql, *params):
-            row = conn.execute(sql, params).fetchone()
-            if not row or row[0] is None:
-                sys.exit(f"{DB} was not loaded by this script: {sql}")
-            return row[0]
-        unit0 = one("SELECT id FROM edaftar_org_unit WHERE code = 'GOV' "
-            "AND parent IS NULL")
-        user0 = one("SELECT id FROM res_user WHERE login = 'dak00000'")
-        employee0 = one('SELECT id FROM company_employee WHERE "user" = %s',
-            user0)
-        company = one('SELECT company FROM company_employee WHERE id = %s',
-            employee0)
-        units = one('SELECT count(*) FROM edaftar_org_unit WHERE id >= %s',
-            unit0)
-        if units != len(province.units):
-            sys.exit(f"{DB} has {units} units, --scale gives "
-                f"{len(province.units)}: give the --scale of the load")
+        bases = bases_from_db(conn, province)
+        employee0 = bases['employee']
         for d, info in enumerate(province.departments):
             section = info['wings'][0][2][1]
             other = section[2][0] if section[2] else section[1]
@@ -696,14 +716,12 @@ def fixtures_from_db(dsn, province):
         rows = conn.execute('SELECT id, number FROM edaftar_receipt '
             "WHERE department = %s AND confidentiality = 'normal' "
             "AND number IS NOT NULL ORDER BY id DESC LIMIT 2000",
-            (unit0 + province.departments[0]['unit'],)).fetchall()
+            (bases['unit'] + province.departments[0]['unit'],)).fetchall()
         random.Random(1).shuffle(rows)
         fx.dept_sample = [r for r, _ in rows]
         fx.numbers = [n for _, n in rows]
     # Interleave the departments, as the generation does.
     fx.busy_unread.sort(key=lambda x: (x[1], x[0]))
-    bases = {'unit': unit0, 'user': user0, 'employee': employee0,
-        'company': company}
     return bases, fx
 
 
@@ -864,6 +882,10 @@ class RPCError(RuntimeError):
     pass
 
 
+class Exhausted(Exception):
+    "Raised by a write operation that has nothing left to act on"
+
+
 def encode(value):
     if isinstance(value, dt.date):
         return {'__class__': 'date', 'year': value.year,
@@ -878,7 +900,8 @@ class Client:
         self.port = port
         self.connection = None
 
-    def call(self, method, params, session=None, path=f'/{DB}/rpc/'):
+    def call(self, method, params, session=None, path=None):
+        path = path or f'/{DB}/rpc/'
         # Compressed answers, as browsers ask: trytond otherwise streams
         # bigger answers in small chunks that TCP delays.
         headers = {
@@ -1232,6 +1255,8 @@ def run_writers(port, workers, seconds):
             try:
                 duration, _ = timed(op)
                 results[index].append(duration)
+            except Exhausted:
+                break
             except Exception as e:  # noqa: BLE001
                 errors[index].append(str(e)[:300])
                 if len(errors[index]) > 20:

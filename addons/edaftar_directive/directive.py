@@ -116,6 +116,7 @@ class Directive(GuardMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                     (t.state, Index.Equality()),
                     (t.date, Index.Range(order='DESC'))),
                 Index(t, (t.number, Index.Similarity(begin=True))),
+                Index(t, (t.office, Index.Range())),
                 })
         # CM orders first, in every list.
         cls._order = [

@@ -187,10 +187,11 @@ class DirectiveLine(
     def search_directive_field(cls, name, clause):
         return [('directive.' + clause[0],) + tuple(clause[1:])]
 
-    def get_overdue(self, name):
+    @classmethod
+    def get_overdue(cls, lines, name):
         today = Pool().get('ir.date').today()
-        return bool(self.state in {'waiting', 'in_progress'}
-            and self.deadline < today)
+        return {l.id: bool(l.state in {'waiting', 'in_progress'}
+                and l.deadline < today) for l in lines}
 
     @classmethod
     def search_overdue(cls, name, clause):
