@@ -89,6 +89,11 @@ class GuardMixin:
         super().check_modification(
             mode, records, values=values, external=external)
         if mode == 'write' and external and Transaction().user:
+            # What the user may not read is refused as such, before any
+            # message that would name it (Tryton checks the write rule
+            # after this).
+            with check_access():
+                cls.read([r.id for r in records], ['id'])
             for record in records:
                 allowed = record._client_write_fields()
                 if allowed is None:

@@ -182,8 +182,9 @@ class Directive(GuardMixin, Workflow, ChatMixin, ModelSQL, ModelView):
             'departments'}
 
     def _client_write_fields(self):
+        # The issuer is chosen at creation: it decides the office.
         return {
-            'draft': self._client_create_fields(),
+            'draft': self._client_create_fields() - {'issuer'},
             'issued': {'departments'},
             }.get(self.state, set())
 
@@ -195,6 +196,9 @@ class Directive(GuardMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         if mode == 'create':
             issuers = issuers_of_user()
             issuer = values.get('issuer') or cls.default_issuer()
+            if not issuers:
+                raise IssuerError(gettext(
+                        'edaftar_directive.msg_directive_no_issuer'))
             if issuer not in issuers:
                 raise IssuerError(gettext(
                         'edaftar_directive.msg_directive_not_issuer',
@@ -242,6 +246,24 @@ class Directive(GuardMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                             directive=directive.rec_name))
         if mode in {'write', 'delete'} and external:
             cls.check_issuer(directives)
+        if mode == 'write' and external and 'departments' in values:
+            for directive in directives:
+                if directive.state != 'draft' and any(
+                        action[0] != 'add'
+                        for action in values['departments']):
+                    raise DirectiveError(gettext(
+                            'edaftar_directive.msg_directive_targets_kept',
+                            directive=directive.rec_name))
+
+    @classmethod
+    def copy(cls, directives, default=None):
+        "A copy is a new draft of the same order, to issue again"
+        default = default.copy() if default is not None else {}
+        for name in ['number', 'office', 'date', 'lines', 'drafted_by',
+                'issued_by', 'on_behalf_of', 'issued_at', 'attachments']:
+            default.setdefault(name, None)
+        default.setdefault('state', 'draft')
+        return super().copy(directives, default=default)
 
     @classmethod
     def validate_fields(cls, directives, field_names):

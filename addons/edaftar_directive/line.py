@@ -41,7 +41,12 @@ class DirectiveLine(
     _open_states = set(OPEN_STATES)
     _movement_field = 'directive_line'
     _movement_action = ('edaftar_directive', 'act_line_form')
-    _client_fields = {s: OFFICE_FIELDS for s in OPEN_STATES}
+    # The office's fields; the holder adds reports through the line.
+    _client_fields = {
+        'waiting': OFFICE_FIELDS | {'reports'},
+        'in_progress': OFFICE_FIELDS | {'reports'},
+        'replied': OFFICE_FIELDS,
+        }
 
     directive = fields.Many2One(
         'edaftar.directive', "Directive", required=True, readonly=True,
@@ -344,6 +349,7 @@ class DirectiveLine(
         pool = Pool()
         AuditLog = pool.get('edaftar.audit.log')
         Movement = pool.get('edaftar.movement')
+        Report = pool.get('edaftar.directive.report')
         cls.check_holder(lines)
         cls._check_reports(lines)
         Movement.mark_read(lines)
@@ -356,6 +362,8 @@ class DirectiveLine(
             if action == 'regret':
                 line.done_at = now
         cls.save(lines)
+        # What the office received is final, even if the line comes back.
+        Report.write([r for l in lines for r in l.reports], {'final': True})
         AuditLog.log(lines, action)
         cls._notify_office(lines, message)
 
@@ -501,6 +509,8 @@ class Report(GuardMixin, ModelSQL, ModelView):
         'company.employee', "On Behalf Of", readonly=True,
         ondelete='RESTRICT')
     submitted_at = fields.Timestamp("Submitted At", readonly=True)
+    final = fields.Boolean(
+        "Final", readonly=True, help="Sent with a reply or a regret.")
 
     @classmethod
     def __setup__(cls):
@@ -512,6 +522,10 @@ class Report(GuardMixin, ModelSQL, ModelView):
 
     def get_rec_name(self, name):
         return f'{self.line.rec_name} / {self.id}'
+
+    @classmethod
+    def default_final(cls):
+        return False
 
     @classmethod
     def _client_create_fields(cls):
@@ -526,6 +540,9 @@ class Report(GuardMixin, ModelSQL, ModelView):
         Line = pool.get('edaftar.directive.line')
         values = super().preprocess_values(mode, values)
         if mode == 'create':
+            if not values.get('line'):
+                raise ReportError(gettext(
+                        'edaftar_directive.msg_report_no_line'))
             line = Line(values['line'])
             Line.check_holder([line])
             if line.state not in Line._movable_states:
@@ -552,7 +569,8 @@ class Report(GuardMixin, ModelSQL, ModelView):
         if mode == 'write' and external:
             me = Pool().get('edaftar.directive.line')._me()
             for report in reports:
-                if (report.line.state not in {'waiting', 'in_progress'}
+                if (report.final
+                        or report.line.state not in {'waiting', 'in_progress'}
                         or not report.author or report.author.id != me):
                     raise ReportError(gettext(
                             'edaftar_directive.msg_report_immutable',

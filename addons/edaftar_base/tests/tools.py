@@ -20,8 +20,9 @@ from trytond.modules.company.tests.tools import create_company, get_company
 from trytond.tests.test_tryton import (
     doctest_checker, doctest_setup, doctest_teardown, with_transaction)
 
-__all__ = ['setup_government', 'get_user', 'run_scenario', 'JsonRpc',
-    'RPCError', 'trytond_server', 'PASSWORD', 'GuardedRelationsTestMixin']
+__all__ = ['setup_government', 'setup_executive', 'get_user',
+    'run_scenario', 'JsonRpc', 'RPCError', 'trytond_server', 'PASSWORD',
+    'GuardedRelationsTestMixin']
 
 PASSWORD = 'scenario-password'
 
@@ -72,32 +73,82 @@ PEOPLE = [
     ('auditor', "Auditor", ['group_auditor'], 'GOB', None),
     ]
 
+# The Chief Minister's office and the staff of both leaders, added by
+# setup_executive for the modules that act for them (directives). Kept out
+# of setup_government: the Dak tests assert its units and people.
+EXECUTIVE_UNITS = [
+    ('CMO', "Chief Minister's Office", 'executive', 'GOB'),
+    ]
+EXECUTIVE_PEOPLE = [
+    ('cm', "Chief Minister", ['group_chief_minister'], 'CMO', None),
+    ('ps.cm', "PS to the Chief Minister", ['group_pa'], 'CMO', 'cm'),
+    ('ps.cs', "PS to the Chief Secretary", ['group_pa'], 'CSO', 'cs'),
+    ]
+# unit code: login of its head
+EXECUTIVE_HEADS = [('CMO', 'cm')]
+
 
 def setup_government(config):
     """Create the company, a small government (two departments, three
     wings, seven sections, the CS office) and one user per person."""
-    ModelData = Model.get('ir.model.data', config=config)
-    Group = Model.get('res.group', config=config)
-    Unit = Model.get('edaftar.org.unit', config=config)
-    Party = Model.get('party.party', config=config)
-    Employee = Model.get('company.employee', config=config)
-    User = Model.get('res.user', config=config)
-
     create_company(config=config)
-    company = get_company(config=config)
+    units, employees = {}, {}
+    _create_units(config, UNITS, units)
+    _create_people(config, PEOPLE, units, employees)
+    for unit, login in [
+            ('SGAD', 'secretary.sgad'), ('FIN', 'secretary.fin'),
+            ('SGAD.ADM', 'as.admin'), ('SGAD.REG', 'as.regs'),
+            ('FIN.BUD', 'as.budget'), ('CSO', 'cs')]:
+        units[unit].head = employees[login]
+        units[unit].save()
 
-    units = {}
-    for code, name, kind, parent in UNITS:
+
+def setup_executive(config):
+    """After setup_government: the Chief Minister's office (executive,
+    under GOB, headed by the CM), the Chief Minister ('cm'), the PS to the
+    CM ('ps.cm', posted in the CM's office) and the PS to the CS ('ps.cs',
+    posted in the CS's office)."""
+    Unit = Model.get('edaftar.org.unit', config=config)
+    Employee = Model.get('company.employee', config=config)
+    # The units of setup_government they hang from or are posted in (top
+    # units: their code is their path).
+    new = {code for code, _, _, _ in EXECUTIVE_UNITS}
+    codes = ({p for _, _, _, p in EXECUTIVE_UNITS}
+        | {u for _, _, _, u, _ in EXECUTIVE_PEOPLE}) - new
+    units = {u.code: u for u in Unit.find([('code', 'in', sorted(codes))])}
+    employees = {
+        e.user.login: e for e in Employee.find([('user', '!=', None)])}
+    _create_units(config, EXECUTIVE_UNITS, units)
+    _create_people(config, EXECUTIVE_PEOPLE, units, employees)
+    for unit, login in EXECUTIVE_HEADS:
+        units[unit].head = employees[login]
+        units[unit].save()
+
+
+def _create_units(config, rows, units):
+    "Create the units of rows, adding them to units (by code path)"
+    Unit = Model.get('edaftar.org.unit', config=config)
+    for code, name, kind, parent in rows:
         unit = Unit(name=name, code=code.split('.')[-1], kind=kind)
         unit.parent = units[parent] if parent else None
         unit.save()
         units[code] = unit
 
+
+def _create_people(config, rows, units, employees):
+    """Create a user and an employee of the company for each person of
+    rows, adding them to employees (by login)"""
+    ModelData = Model.get('ir.model.data', config=config)
+    Group = Model.get('res.group', config=config)
+    Party = Model.get('party.party', config=config)
+    Employee = Model.get('company.employee', config=config)
+    User = Model.get('res.user', config=config)
+    company = get_company(config=config)
+
     def group(xml_id):
         return Group(ModelData.get_id('edaftar_base', xml_id, config.context))
 
-    employees = {}
-    for login, name, groups, unit, principal in PEOPLE:
+    for login, name, groups, unit, principal in rows:
         user = User(login=login, name=name, password=PASSWORD)
         user.groups.extend(group(g) for g in groups)
         user.save()
@@ -110,12 +161,6 @@ def setup_government(config):
             employee.principal = employees[principal]
         employee.save()
         employees[login] = employee
-    for unit, login in [
-            ('SGAD', 'secretary.sgad'), ('FIN', 'secretary.fin'),
-            ('SGAD.ADM', 'as.admin'), ('SGAD.REG', 'as.regs'),
-            ('FIN.BUD', 'as.budget'), ('CSO', 'cs')]:
-        units[unit].head = employees[login]
-        units[unit].save()
 
 
 def get_user(login, config=None):
