@@ -7,7 +7,8 @@ from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.edaftar_base.guard import GuardMixin
-from trytond.modules.edaftar_dak.document import PRIORITIES
+from trytond.modules.edaftar_dak.document import (
+    PRIORITIES, DocumentMixin, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
 from trytond.transaction import Transaction, without_check_access
@@ -141,11 +142,7 @@ class Directive(GuardMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                     },
                 })
 
-    @staticmethod
-    def order_priority(tables):
-        pool = Pool()
-        Receipt = pool.get('edaftar.receipt')
-        return Receipt.order_priority(tables)
+    order_priority = staticmethod(DocumentMixin.order_priority)
 
     @classmethod
     def default_state(cls):
@@ -171,10 +168,7 @@ class Directive(GuardMixin, Workflow, ChatMixin, ModelSQL, ModelView):
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        bool_op = 'AND' if operator.startswith(('!', 'not ')) else 'OR'
-        return [bool_op,
-            ('number', operator, value), ('subject', operator, value)]
+        return rec_name_domain(clause, ['number', 'subject'])
 
     @classmethod
     def _client_create_fields(cls):

@@ -7,7 +7,8 @@ from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.edaftar_base.guard import GuardMixin
-from trytond.modules.edaftar_dak.document import DocumentMixin
+from trytond.modules.edaftar_dak.document import (
+    DocumentMixin, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
@@ -163,12 +164,6 @@ class DirectiveLine(
                     },
                 })
 
-    @staticmethod
-    def order_priority(tables):
-        pool = Pool()
-        Receipt = pool.get('edaftar.receipt')
-        return Receipt.order_priority(tables)
-
     @classmethod
     def default_state(cls):
         return 'waiting'
@@ -178,11 +173,7 @@ class DirectiveLine(
 
     @classmethod
     def search_rec_name(cls, name, clause):
-        _, operator, value = clause[:3]
-        bool_op = 'AND' if operator.startswith(('!', 'not ')) else 'OR'
-        return [bool_op,
-            ('number', operator, value),
-            ('directive.subject', operator, value)]
+        return rec_name_domain(clause, ['number', 'directive.subject'])
 
     @classmethod
     def get_directive_field(cls, lines, name):
