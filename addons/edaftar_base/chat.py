@@ -41,6 +41,12 @@ class Channel(metaclass=PoolMeta):
             raise ChatAccessError(gettext(
                     'edaftar_base.msg_chat_not_readable',
                     resource=f'{Model.__string__} {id_}'))
+        # A model may narrow its discussion to fewer than its readers
+        # (an order read by every target unit is discussed by its office).
+        check_chat = getattr(Model, 'check_chat', None)
+        if check_chat:
+            with Transaction().set_context(_datetime=None):
+                check_chat(Model(id_))
 
     @classmethod
     def subscribe(cls, resource, username=None):

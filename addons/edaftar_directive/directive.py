@@ -6,6 +6,7 @@ import datetime as dt
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
+from trytond.modules.edaftar_base.exceptions import ChatAccessError
 from trytond.modules.edaftar_base.guard import GuardMixin
 from trytond.modules.edaftar_dak.document import (
     PRIORITIES, DocumentMixin, rec_name_domain)
@@ -143,6 +144,21 @@ class Directive(GuardMixin, Workflow, ChatMixin, ModelSQL, ModelView):
                 })
 
     order_priority = staticmethod(DocumentMixin.order_priority)
+
+    def check_chat(self):
+        """The order's discussion is its office's: every target unit reads
+        the order, and each talks about its own part on its line"""
+        pool = Pool()
+        User = pool.get('res.user')
+        ModelData = pool.get('ir.model.data')
+        groups = set(User.get_groups())
+        if any(ModelData.get_id('edaftar_base', g) in groups
+                for g in ['group_admin', 'group_auditor']):
+            return
+        if self.office.id not in User.get_edaftar_scope()['units']:
+            raise ChatAccessError(gettext(
+                    'edaftar_directive.msg_directive_chat_office',
+                    directive=self.rec_name))
 
     @classmethod
     def default_state(cls):

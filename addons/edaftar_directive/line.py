@@ -25,7 +25,8 @@ LINE_STATES = [
     ]
 OPEN_STATES = ['waiting', 'in_progress', 'replied']
 # Fields the issuing office writes before its buttons (send back, extend)
-OFFICE_FIELDS = {'remarks', 'new_deadline', 'extension_reason'}
+EXTENSION_FIELDS = {'new_deadline', 'extension_reason'}
+OFFICE_FIELDS = EXTENSION_FIELDS | {'remarks'}
 
 
 class DirectiveLine(
@@ -42,10 +43,11 @@ class DirectiveLine(
     _open_states = set(OPEN_STATES)
     _movement_field = 'directive_line'
     _movement_action = ('edaftar_directive', 'act_line_form')
-    # The office's fields; the holder adds reports through the line.
+    # The office's fields (remarks only on a reply it decides on); the
+    # holder adds reports through the line.
     _client_fields = {
-        'waiting': OFFICE_FIELDS | {'reports'},
-        'in_progress': OFFICE_FIELDS | {'reports'},
+        'waiting': EXTENSION_FIELDS | {'reports'},
+        'in_progress': EXTENSION_FIELDS | {'reports'},
         'replied': OFFICE_FIELDS,
         }
 

@@ -42,15 +42,17 @@ OPERATIONS = [
     'read_other_report',
     # On the S&GAD line: write a report, reply (a line of the pool, with
     # its report), open a file, write its state, write the issuing
-    # office's remarks.
-    'write_report', 'reply', 'open_file', 'write_state', 'remarks',
+    # office's remarks on it (in progress: not a reply to decide on) and
+    # on a replied line of the order's kind.
+    'write_report', 'reply', 'open_file', 'write_state', 'remarks_open',
+    'remarks',
     # The issuing office's buttons, each on a line of its pool: accept a
     # reply, send it back (the remarks written), extend (the new deadline
     # and reason written).
     'accept', 'send_back', 'extend',
     # The discussion of the S&GAD line (ir.chat.channel get and post); a
-    # read of it with _datetime; its movements.
-    'chat_get', 'chat_post', 'history', 'trail',
+    # read of it with _datetime; its movements; the order's discussion.
+    'chat_get', 'chat_post', 'history', 'trail', 'order_chat',
     # Dotted searches: the S&GAD line by directive.lines.reports.text and
     # the order by lines.reports.text, both of the Finance report; the
     # Finance report by line.directive.subject, the Finance line by
@@ -82,6 +84,9 @@ N_PROTECTED = 'protected'
 N_HISTORY = 'history'
 # chat: ChatAccessError edaftar_base.msg_chat_not_readable
 N_CHAT = 'chat'
+# the order's chat is its office's: ChatAccessError
+# edaftar_directive.msg_directive_chat_office
+N_ORDER_CHAT = 'order_chat'
 # Searches: the record's own rule hides it (it is not found by its id)
 N_UNSEEN = 'unseen'
 # Searches: the record is found by its id, not through the dotted clause
@@ -103,6 +108,8 @@ REFUSALS = {
     N_HISTORY: [(
             HistoryAccessError, 'edaftar_base.msg_history_not_readable')],
     N_CHAT: [(ChatAccessError, 'edaftar_base.msg_chat_not_readable')],
+    N_ORDER_CHAT: [(
+            ChatAccessError, 'edaftar_directive.msg_directive_chat_office')],
     }
 
 
@@ -118,24 +125,26 @@ def row(default, **changes):
 # Out of sight: the order and both lines unreadable. What may not be read
 # is refused as such, whatever the write (as check_holder does): not by a
 # guard whose message names the line.
-OUT = row(N_RULE, chat_get=N_CHAT, chat_post=N_CHAT, trail=N_UNSEEN,
+OUT = row(N_RULE, chat_get=N_CHAT, chat_post=N_CHAT, order_chat=N_CHAT,
+    trail=N_UNSEEN,
     dotted_line=N_UNSEEN, dotted_report=N_UNSEEN, dotted_order=N_UNSEEN,
     dotted_other=N_UNSEEN)
 # Reading everything, acting on nothing.
 READ_ALL = dict(read_order=Y, read_line=Y, read_other_line=Y,
     read_report=Y, read_other_report=Y, chat_get=Y, chat_post=Y, history=Y,
-    trail=Y, dotted_line=Y, dotted_report=Y, dotted_order=Y, dotted_other=Y)
+    trail=Y, order_chat=Y, dotted_line=Y, dotted_report=Y, dotted_order=Y, dotted_other=Y)
 # The issuing office: reads both units, decides, never reports.
 OFFICE = row(Y, write_report=N_HOLDER, reply=N_STATE, open_file=N_HOLDER,
-    write_state=N_PROTECTED)
+    write_state=N_PROTECTED, remarks_open=N_PROTECTED)
 # S&GAD readers of the S&GAD line: never Finance's line nor its report,
 # nor found through it.
 SGAD_READER = dict(read_order=Y, read_line=Y, read_report=Y,
     dotted_other=N_UNSEEN,
     write_report=N_HOLDER, reply=N_STATE, open_file=N_HOLDER,
-    write_state=N_PROTECTED, remarks=N_ISSUER,
+    write_state=N_PROTECTED, remarks_open=N_PROTECTED, remarks=N_ISSUER,
     accept=N_BUTTON, send_back=N_BUTTON, extend=N_BUTTON,
-    chat_get=Y, chat_post=Y, history=Y, trail=Y, dotted_line=N_FILTERED,
+    chat_get=Y, chat_post=Y, history=Y, trail=Y, order_chat=N_ORDER_CHAT,
+    dotted_line=N_FILTERED,
     dotted_report=N_UNSEEN, dotted_order=N_FILTERED)
 
 EXPECTED = {
@@ -164,7 +173,7 @@ EXPECTED = {
     # nothing of S&GAD's.
     'secretary.fin': row(N_RULE, **dict(read_order=Y, read_other_line=Y,
                 read_other_report=Y, chat_get=N_CHAT, chat_post=N_CHAT,
-                trail=N_UNSEEN, dotted_line=N_UNSEEN, dotted_report=Y,
+                order_chat=N_ORDER_CHAT, trail=N_UNSEEN, dotted_line=N_UNSEEN, dotted_report=Y,
                 dotted_order=Y, dotted_other=Y)),
     # The Budget-I section does not hold Finance's line.
     'so.budget1': OUT,
@@ -177,7 +186,7 @@ EXPECTED = {
     # issuing office, writes no report and has none of their buttons.
     'admin': row(N_RULE, **dict(READ_ALL, write_report=N_ACCESS,
                 reply=N_BUTTON, open_file=N_BUTTON, write_state=N_PROTECTED,
-                remarks=N_ISSUER, accept=N_BUTTON, send_back=N_BUTTON,
+                remarks_open=N_PROTECTED, remarks=N_ISSUER, accept=N_BUTTON, send_back=N_BUTTON,
                 extend=N_BUTTON)),
     }
 
@@ -214,13 +223,13 @@ def setup_orders(config):
     actor.report('so.admin1', lines['SGAD'], REPORTS['SGAD'])
     actor.click('secretary.fin', LINE, lines['FIN'], 'start')
     actor.report('secretary.fin', lines['FIN'], REPORTS['FIN'])
-    for kind in ['reply', 'accept', 'send_back', 'extend']:
-        for i in range(POOL):
+    for kind in ['reply', 'accept', 'send_back', 'extend', 'remarks']:
+        for i in range(POOL if kind != 'remarks' else 1):
             directive = actor.order('cm', ['SGAD'], f"Matrix {kind} {i}")
             line = actor.lines(directive)['SGAD']
             actor.move('secretary.sgad', line, 'so.admin1', action='mark')
             actor.report('so.admin1', line, f"Report for {kind} {i}")
-            if kind in {'accept', 'send_back'}:
+            if kind in {'accept', 'send_back', 'remarks'}:
                 actor.click('so.admin1', LINE, line, 'reply')
             if kind == 'send_back':
                 actor.write('cm', LINE, line, remarks="Give the figures.")
@@ -280,7 +289,7 @@ class AccessMatrixTestCase(unittest.TestCase):
         for line in Line.find([('directive.subject', 'like', 'Matrix %')],
                 order=[('id', 'ASC')]):
             kind = line.directive.subject.split()[1]
-            if kind in {'reply', 'accept', 'send_back', 'extend'}:
+            if kind in {'reply', 'accept', 'send_back', 'extend', 'remarks'}:
                 self.pools.setdefault(kind, []).append(line.id)
         self.moment = dt.datetime.now()
 
@@ -323,8 +332,10 @@ class AccessMatrixTestCase(unittest.TestCase):
                 Line(sgad).click('open_file')
             elif operation == 'write_state':
                 self.call(LINE, 'write', [sgad], {'state': 'done'})
-            elif operation == 'remarks':
-                self.call(LINE, 'write', [sgad],
+            elif operation in {'remarks_open', 'remarks'}:
+                line = sgad if operation == 'remarks_open' else (
+                    self.pools['remarks'][0])
+                self.call(LINE, 'write', [line],
                     {'remarks': f"Remarks by {login}"})
             elif operation in {'accept', 'send_back', 'extend'}:
                 Line(self.pooled(operation, allowed)).click(operation)
@@ -334,6 +345,9 @@ class AccessMatrixTestCase(unittest.TestCase):
             elif operation == 'chat_post':
                 self.call('ir.chat.channel', 'post', resource,
                     f"Chat by {login}")
+            elif operation == 'order_chat':
+                self.assertIsInstance(self.call('ir.chat.channel', 'get',
+                        f'{DIRECTIVE},{self.order.id}'), list)
             elif operation == 'history':
                 values, = self.call(LINE, 'read', [sgad], ['number'],
                     context={'_datetime': self.moment})
@@ -407,8 +421,9 @@ class AccessMatrixTestCase(unittest.TestCase):
                         ('text', 'like', 'Report by %')])),
             allowed('write_report'))
         self.assertEqual(bool(sgad.file), bool(allowed('open_file')))
+        self.assertIsNone(sgad.remarks)
         writers = allowed('remarks')
-        self.assertIn(sgad.remarks,
+        self.assertIn(Line(self.pools['remarks'][0]).remarks,
             [f"Remarks by {login}" for login in writers] or [None])
         states = {}
         for line in Line.find([('directive.subject', 'like', 'Matrix %')]):

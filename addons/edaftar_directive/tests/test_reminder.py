@@ -8,11 +8,14 @@ import unittest
 
 import trytond.config as config
 from proteus import Model
+from trytond.model.exceptions import AccessError
+from trytond.modules.edaftar_base.exceptions import ProtectedFieldError
 from trytond.modules.edaftar_base.tests.tools import get_user, setup_government
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules, set_user
 
 from .reminder_tools import Mailbox, age_directives, run_cron
+from .tools import message_pattern
 
 METHOD = 'edaftar.directive.line|send_reminders'
 FROM = 'e-daftar@gob.example'
@@ -160,6 +163,7 @@ class ReminderTestCase(unittest.TestCase):
             (tuple(rcpt), msg['Subject'], mail_from, msg)
             for mail_from, rcpt, msg in mailbox.take())
         soon_sgad = soon_lines['SGAD'].number
+        soon_sgad_id = soon_lines['SGAD'].id
         soon_fin = soon_lines['FIN'].number
         late_fin = late_lines['FIN'].number
         due = fmt(today + dt.timedelta(days=2))
@@ -242,3 +246,47 @@ class ReminderTestCase(unittest.TestCase):
                 f"Reminder: {late_fin} is due on {due}"))
         run_cron(METHOD)
         self.assertEqual(mailbox.take(), [])
+
+        # The record of who was told is its department's: another
+        # department neither finds nor reads it, and nobody writes one.
+        self.login('cs')
+        fin_reminders = [r.id for r in Line(soon_lines['FIN'].id).reminders]
+        sgad_reminders = [r.id for r in Line(soon_sgad_id).reminders]
+        self.login('secretary.sgad')
+        Reminder = Model.get('edaftar.directive.line.reminder')
+        self.assertEqual(
+            sorted(r.id for r in Reminder.find([])), sorted(sgad_reminders))
+        self.assertEqual(Reminder.find([
+                    ('line.department.code', '=', 'FIN')]), [])
+        proxy = self.config.get_proxy('edaftar.directive.line.reminder')
+        with self.assertRaises(AccessError) as refused:
+            proxy.read(fin_reminders, ['recipients'], self.config.context)
+        self.assertRegex(refused.exception.message,
+            message_pattern(self.config, 'ir.msg_read_rule_error'))
+        self.login('secretary.fin')
+        # Its fields are the server's (GuardMixin refuses them before the
+        # access rights are asked); no access row lets staff delete.
+        for method, args, error, message in [
+                ('create', [[{
+                                'line': soon_lines['FIN'].id,
+                                'event': 'after',
+                                'deadline': today.isoformat(),
+                                'date': today.isoformat()}]],
+                    ProtectedFieldError, 'edaftar_base.msg_field_protected'),
+                ('write', [fin_reminders, {'recipients': 'nobody'}],
+                    ProtectedFieldError, 'edaftar_base.msg_field_protected'),
+                ('delete', [fin_reminders],
+                    AccessError, 'ir.msg_access_rule_error'),
+                ]:
+            with self.subTest(method=method):
+                with self.assertRaises(AccessError) as refused:
+                    getattr(proxy, method)(*args, self.config.context)
+                self.assertIs(type(refused.exception), error)
+                self.assertRegex(refused.exception.message,
+                    message_pattern(self.config, message))
+        self.login('cs')
+        self.assertEqual(
+            [r.recipients for r in Reminder.find([
+                        ('id', 'in', fin_reminders)])],
+            ['Additional Secretary (Budget)\n'
+                'Secretary Finance <secretary@finance.example>'])
