@@ -14,7 +14,7 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import check_access
 
-from .approval import ApprovalMixin
+from .approval import ApprovalMixin, ApprovalStepMixin
 from .dispatch import MODES
 from .document import rec_name_domain
 from .exceptions import DraftAccessError, StateError
@@ -51,11 +51,14 @@ class Draft(GuardMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
     """A draft for approval (DFA) of an outgoing letter, order or memo.
 
     Written and changed by whoever holds its file; approved by a senior
-    officer once the file has gone up to them; dispatched once approved.
-    Every revision is kept (_history) and listed by version."""
+    officer once the file has gone up to them (a route of one step, decided
+    by the holder: ApprovalMixin); dispatched once approved. Every revision
+    is kept (_history) and listed by version."""
     __name__ = 'edaftar.draft'
     __string__ = "Draft for Approval"
     _history = True
+    _approval_step_model = 'edaftar.draft.step'
+    _approval_action = ('edaftar_dak', 'act_draft_form')
 
     file = fields.Many2One(
         'edaftar.file', "File", required=True, ondelete='RESTRICT',
@@ -86,6 +89,8 @@ class Draft(GuardMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
     submitted_version = fields.Integer("Submitted Version", readonly=True)
     versions = fields.One2Many(
         'edaftar.draft.version', 'draft', "Versions", readonly=True)
+    steps = fields.One2Many(
+        'edaftar.draft.step', 'draft', "Approval Steps", readonly=True)
     letter = fields.Function(
         fields.Many2One('edaftar.dispatch', "Dispatched Letter"),
         'get_letter')
@@ -99,6 +104,7 @@ class Draft(GuardMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
         t = cls.__table__()
         # Who may read or write a file may read or write its drafts.
         cls.__access__.add('file')
+        cls.remarks.states = {'readonly': Eval('state') != 'submitted'}
         cls._sql_indexes.update({
                 Index(t, (t.file, Index.Range())),
                 Index(t, (t.author, Index.Range()),
@@ -255,6 +261,7 @@ class Draft(GuardMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
     def copy(cls, drafts, default=None):
         default = default.copy() if default is not None else {}
         default.setdefault('versions', None)
+        default.setdefault('steps', None)
         return super().copy(drafts, default=default)
 
     @classmethod
@@ -269,9 +276,10 @@ class Draft(GuardMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
                         'edaftar_dak.msg_draft_no_body',
                         draft=draft.rec_name))
             draft.submitted_version = draft.version
-            # The remarks of a sending back stay in the history.
+            # The remarks of a sending back stay on its step.
             draft.remarks = None
         cls.save(drafts)
+        cls.send_for_approval(drafts)
         for draft in drafts:
             AuditLog.log([draft], 'submit', details=gettext(
                     'edaftar_dak.msg_draft_audit_version',
@@ -281,13 +289,13 @@ class Draft(GuardMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('approved')
     def approve(cls, drafts):
-        cls._approve(drafts)
+        cls.decide(drafts, 'approved')
 
     @classmethod
     @ModelView.button
     @Workflow.transition('returned')
     def send_back(cls, drafts):
-        cls._send_back(drafts)
+        cls.decide(drafts, 'returned')
 
     @classmethod
     @ModelView.button
@@ -307,6 +315,17 @@ class Draft(GuardMixin, ApprovalMixin, Workflow, ModelSQL, ModelView):
         cls.check_document_holder(drafts)
         for dispatch in Dispatch.make(drafts):
             AuditLog.log([dispatch.draft], 'dispatch', details=dispatch.number)
+
+
+class DraftStep(ApprovalStepMixin):
+    "A step of the approval of a draft: its decision, who and when"
+    __name__ = 'edaftar.draft.step'
+    __string__ = "Draft Approval Step"
+    _paper_field = 'draft'
+
+    draft = fields.Many2One(
+        'edaftar.draft', "Draft", required=True, readonly=True,
+        ondelete='CASCADE')
 
 
 class DraftVersion(GuardMixin, ModelSQL, ModelView):
