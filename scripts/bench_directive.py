@@ -484,7 +484,8 @@ def generate(conn, province, bases, people, offices, sizes, threads, seed):
                     unit0 + deps[d]['unit'], issuer, deadline, priority,
                     'normal', state, holder, emp_unit[holder], deadline,
                     replied_at, holder if answered else None, done_at,
-                    on_time, emp_user[issued_by], issued_at))
+                    on_time, day, issued_at, emp_user[issued_by],
+                    issued_at))
             if state != 'waiting':
                 eligible.append([line_id, holder, times[-1], end,
                         1 if answered else 0])
@@ -528,7 +529,7 @@ def generate(conn, province, bases, people, offices, sizes, threads, seed):
         ['id', 'number', 'directive', 'department', 'issuer', 'deadline',
             'priority', 'confidentiality', 'state', 'holder', 'holder_unit',
             'due_date', 'replied_at', 'replied_by', 'done_at', 'on_time',
-            'create_uid', 'create_date'], lines)
+            'issued_on', 'issued_at', 'create_uid', 'create_date'], lines)
     copy_rows(cur, 'edaftar_directive_line-company_employee',
         ['id', 'line', 'employee', 'create_uid', 'create_date'], parts)
     copy_rows(cur, 'edaftar_directive_report',
@@ -740,11 +741,10 @@ SELECT l.department * 2 + CASE WHEN l.issuer = 'cm' THEN 0 ELSE 1 END AS id,
     count(*) FILTER (WHERE l.on_time) AS on_time,
     count(*) FILTER (WHERE l.on_time)::float * 100.0
         / NULLIF(count(l.replied_at), 0) AS on_time_rate,
-    avg(EXTRACT(EPOCH FROM l.replied_at - d.issued_at) / 86400.0)
+    avg(EXTRACT(EPOCH FROM l.replied_at - l.issued_at) / 86400.0)
 FROM edaftar_directive_line l
-JOIN edaftar_directive d ON d.id = l.directive
 JOIN edaftar_org_unit u ON u.id = l.department
-WHERE d.state != 'draft' AND d.date >= %(from)s AND d.date <= %(to)s
+WHERE l.issued_on >= %(from)s AND l.issued_on <= %(to)s
     {where}
 GROUP BY l.department, u.name, l.issuer
 ORDER BY on_time_rate DESC NULLS LAST, total DESC, id'''

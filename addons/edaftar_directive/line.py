@@ -65,6 +65,13 @@ class DirectiveLine(
         searcher='search_directive_field')
     text = fields.Function(fields.Text("Order"), 'get_directive_field')
     deadline = fields.Date("Deadline", required=True, readonly=True)
+    issued_on = fields.Date(
+        "Issued On", readonly=True,
+        help="The day the order was issued (the compliance period).")
+    issued_at = fields.Timestamp(
+        "Sent At", readonly=True,
+        help="When the line went to the unit: the days to reply count "
+        "from it.")
     reports = fields.One2Many(
         'edaftar.directive.report', 'line', "Action Reports",
         order=[('submitted_at', 'ASC'), ('id', 'ASC')],
@@ -108,6 +115,7 @@ class DirectiveLine(
                     (t.state, Index.Equality())),
                 Index(t, (t.deadline, Index.Range()),
                     where=t.state.in_(OPEN_STATES)),
+                Index(t, (t.issued_on, Index.Range())),
                 })
         # CM orders first, then the most pressing.
         cls._order = [
@@ -167,6 +175,25 @@ class DirectiveLine(
                 })
 
     @classmethod
+    def __register__(cls, module):
+        pool = Pool()
+        Directive = pool.get('edaftar.directive')
+        table_h = cls.__table_handler__(module)
+        filled = table_h.column_exist('issued_on')
+        super().__register__(module)
+        if not filled:
+            # Compliance reads the issue on the line itself, not through
+            # a join with every order of the period.
+            cursor = Transaction().connection.cursor()
+            line, directive = cls.__table__(), Directive.__table__()
+            cursor.execute(*line.update(
+                    [line.issued_on, line.issued_at], [
+                        directive.select(directive.date,
+                            where=directive.id == line.directive),
+                        directive.select(directive.issued_at,
+                            where=directive.id == line.directive)]))
+
+    @classmethod
     def default_state(cls):
         return 'waiting'
 
@@ -215,6 +242,8 @@ class DirectiveLine(
             Unit = pool.get('edaftar.org.unit')
             directive = Directive(values['directive'])
             unit = Unit(values['department'])
+            values['issued_on'] = directive.date
+            values['issued_at'] = dt.datetime.now()
             # Codes are unique among siblings: a district named as its
             # division (Quetta) is told apart by its parent's code.
             code = unit.code

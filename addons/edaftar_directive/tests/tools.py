@@ -197,10 +197,12 @@ def backdate(config, directive_id, days):
                 [back(date), back(issued_at), back(deadline)],
                 where=d.id == directive_id))
         cursor.execute(*l.select(l.id, l.deadline, l.due_date, l.replied_at,
-                l.done_at, where=l.directive == directive_id))
+                l.done_at, l.issued_on, l.issued_at,
+                where=l.directive == directive_id))
         for line_id, *values in cursor.fetchall():
             cursor.execute(*l.update(
-                    [l.deadline, l.due_date, l.replied_at, l.done_at],
+                    [l.deadline, l.due_date, l.replied_at, l.done_at,
+                        l.issued_on, l.issued_at],
                     [back(v) for v in values],
                     where=l.id == line_id))
             for table, columns in [
