@@ -120,3 +120,5 @@ def age_directives(numbers, days):
                         [getattr(table, c) for c, _ in changes],
                         [v for _, v in changes],
                         where=table.id == id_))
+        # Aged with SQL: the figures kept by the ORM's changes are stale.
+        pool.get('edaftar.directive.compliance')._rows_cache.clear()

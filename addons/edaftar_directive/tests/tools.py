@@ -215,6 +215,8 @@ def backdate(config, directive_id, days):
                     cursor.execute(*table.update(
                             columns, [back(v) for v in values],
                             where=table.id == record_id))
+        # Aged with SQL: the figures kept by the ORM's changes are stale.
+        pool.get('edaftar.directive.compliance')._rows_cache.clear()
         transaction.commit()
 
 
