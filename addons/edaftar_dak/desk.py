@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 """The officer's desk: the landing board, its panels, and what is pending
 where, for heads' statistics"""
+from lxml import etree
 from sql import Literal, Null
 from sql.aggregate import Count, Sum
 from sql.conditionals import Case
@@ -165,3 +166,48 @@ class User(metaclass=PoolMeta):
                 preferences['actions'] = [Action.get_action_id(
                         ModelData.get_id('edaftar_dak', 'act_desk'))]
         return preferences
+
+
+class View(metaclass=PoolMeta):
+    """Boards that other modules add panels to.
+
+    trytond extends a view by an inheriting view of the same model, and a
+    board has no model: a module that adds panels to a board (My Desk, a
+    dashboard) lists them in `board_panels` instead, and they are added
+    where the board's architecture is served."""
+    __name__ = 'ir.ui.view'
+
+    @classmethod
+    def board_panels(cls):
+        """Return {XML id of a board view ('module.id'): [(XML id of an
+        action, position)]}: each action goes after the board's position-th
+        action (0: first)"""
+        return {}
+
+    def view_get(self, model=None):
+        result = super().view_get(model=model)
+        if self.real_type != 'board' or not self.board_panels():
+            return result
+        ModelData = Pool().get('ir.model.data')
+        panels = []
+        for xml_id, actions in self.board_panels().items():
+            module, fs_id = xml_id.split('.')
+            try:
+                view_id = ModelData.get_id(module, fs_id)
+            except KeyError:
+                # The board's module is not activated.
+                continue
+            if view_id == self.id:
+                panels.extend(actions)
+        if not panels:
+            return result
+        tree = etree.fromstring(result['arch'])
+        existing = tree.findall('action')
+        for name, position in reversed(panels):
+            action = etree.Element('action', name=name)
+            if position < len(existing):
+                existing[position].addnext(action)
+            else:
+                tree.append(action)
+        return {**result,
+            'arch': etree.tostring(tree, encoding='utf-8').decode()}
