@@ -7,6 +7,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.edaftar_base.guard import GuardMixin
+from trytond.modules.edaftar_base.notify import notify
 from trytond.modules.edaftar_dak.document import (
     DocumentMixin, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
@@ -294,37 +295,14 @@ class DirectiveLine(
     @classmethod
     def _notify_office(cls, lines, message):
         "Tell the issuer and their staff, in the web client"
-        pool = Pool()
-        Notification = pool.get('res.notification')
-        ModelData = pool.get('ir.model.data')
-        Employee = pool.get('company.employee')
+        ModelData = Pool().get('ir.model.data')
         action_id = ModelData.get_id('edaftar_directive', 'act_line_form')
-        notifications = []
         for line in lines:
-            users = set()
             directive = line.directive
-            for employee in filter(None, [
-                        directive.issued_by, directive.on_behalf_of]):
-                if employee.user:
-                    users.add(employee.user)
-            for employee in Employee.search([
-                        ('principal', 'in', [
-                                e.id for e in filter(None, [
-                                        directive.on_behalf_of,
-                                        directive.issued_by])]),
-                        ]):
-                if employee.user:
-                    users.add(employee.user)
-            for user in users:
-                notifications.append(Notification(
-                        user=user,
-                        label=gettext(message, line=line.rec_name),
-                        description=(line.directive.subject or '')[:200],
-                        model=cls.__name__,
-                        records=f'[{line.id}]',
-                        action=action_id,
-                        icon='tryton-email'))
-        Notification.save(notifications)
+            notify([directive.issued_by, directive.on_behalf_of],
+                gettext(message, line=line.rec_name),
+                description=directive.subject or '', records=[line],
+                action=action_id, icon='tryton-email', assistants=True)
 
     @classmethod
     def _check_reports(cls, lines):
@@ -418,9 +396,7 @@ class DirectiveLine(
         "The issuing office returns the reply to the unit, with remarks"
         pool = Pool()
         AuditLog = pool.get('edaftar.audit.log')
-        Notification = pool.get('res.notification')
         cls.check_issuing_office(lines)
-        notifications = []
         for line in lines:
             if not (line.remarks or '').strip():
                 raise DirectiveError(gettext(
@@ -429,17 +405,12 @@ class DirectiveLine(
             AuditLog.log([line], 'send_back', details=line.remarks)
             # The reply is withdrawn: the next one is what counts.
             line.replied_at = line.replied_by = line.on_time = None
-            if line.holder and line.holder.user:
-                notifications.append(Notification(
-                        user=line.holder.user,
-                        label=gettext(
-                            'edaftar_directive.msg_line_sent_back',
-                            line=line.rec_name),
-                        description=line.remarks[:200],
-                        model=cls.__name__, records=f'[{line.id}]',
-                        icon='tryton-undo'))
         cls.save(lines)
-        Notification.save(notifications)
+        for line in lines:
+            notify([line.holder], gettext(
+                    'edaftar_directive.msg_line_sent_back',
+                    line=line.rec_name),
+                description=line.remarks, records=[line], icon='tryton-undo')
 
     @classmethod
     @ModelView.button
