@@ -3,6 +3,9 @@
 "A target unit's copy of an order: moved, reported on, replied"
 import datetime as dt
 
+from sql import Column
+
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
@@ -12,6 +15,7 @@ from trytond.modules.edaftar_dak.document import (
     DocumentMixin, rec_name_domain)
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Bool, Eval
+from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
 
 from .directive import ISSUERS, issuers_of_user
@@ -206,8 +210,24 @@ class DirectiveLine(
         return rec_name_domain(clause, ['number', 'directive.subject'])
 
     @classmethod
-    def get_directive_field(cls, lines, name):
-        return {l.id: getattr(l.directive, name) for l in lines}
+    def get_directive_field(cls, lines, names):
+        """The order's subject and text, in one query for every line (each
+        line's reader reads its order)"""
+        pool = Pool()
+        Directive = pool.get('edaftar.directive')
+        line, directive = cls.__table__(), Directive.__table__()
+        cursor = Transaction().connection.cursor()
+        result = {name: {} for name in names}
+        for sub_ids in grouped_slice(
+                [l.id for l in lines], backend.MAX_QUERY_PARAMS):
+            cursor.execute(*line.join(directive,
+                    condition=line.directive == directive.id).select(
+                    line.id, *[Column(directive, n) for n in names],
+                    where=reduce_ids(line.id, sub_ids)))
+            for line_id, *values in cursor:
+                for name, value in zip(names, values):
+                    result[name][line_id] = value
+        return result
 
     @classmethod
     def search_directive_field(cls, name, clause):
