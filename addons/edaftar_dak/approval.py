@@ -90,8 +90,9 @@ class ApprovalStepMixin(GuardMixin, ModelSQL, ModelView):
                 Index(t, (t.approver, Index.Range()),
                     where=t.current == Literal(True)),
                 })
-        cls._order = [
-            (cls._paper_field, 'ASC'), ('sequence', 'ASC'), ('id', 'ASC')]
+        # In the order they were made: a route after another (a paper
+        # sent again after a send-back), each in its sequence.
+        cls._order = [(cls._paper_field, 'ASC'), ('id', 'ASC')]
 
     @classmethod
     def default_decision(cls):
@@ -351,7 +352,8 @@ class ApprovalMixin:
                         paper=paper.rec_name,
                         approver=step.approver.rec_name,
                         step=step.role or step.sequence))
-            if paper.author and paper.author.id == step.approver.id:
+            # Nor its author, be it the approver's PA/PS acting for them.
+            if paper.author and paper.author.id in {step.approver.id, me}:
                 raise ApprovalError(gettext(
                         'edaftar_dak.msg_approval_own',
                         paper=paper.rec_name))
@@ -371,7 +373,7 @@ class ApprovalMixin:
         deciders = cls.check_decider(papers)
         me = _me()
         now = dt.datetime.now()
-        finished, reached, to_save = [], [], []
+        finished, reached, to_save, moved_on = [], [], [], []
         for paper in papers:
             step, on_behalf_of = deciders[paper.id]
             remarks = (paper.remarks or '').strip() or None
@@ -395,6 +397,10 @@ class ApprovalMixin:
                 following[0].reached_at = now
                 to_save.append(following[0])
                 reached.append((paper, following[0]))
+                # The remarks are this step's: the next approver writes
+                # their own.
+                paper.remarks = None
+                moved_on.append(paper)
             else:
                 finished.append(paper)
                 if decision == 'approved':
@@ -402,7 +408,7 @@ class ApprovalMixin:
                     paper.approved_at = now
         with Transaction().set_context(_check_access=False):
             Step.save(to_save)
-            cls.save(finished)
+            cls.save(finished + moved_on)
             cls._drop_pending_steps(
                 [p for p in finished if p.steps and decision == 'returned'])
         for paper in papers:

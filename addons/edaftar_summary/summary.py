@@ -215,6 +215,13 @@ class PaperMixin(GuardMixin, ApprovalMixin, Workflow, ChatMixin):
                         paper=paper.rec_name, author=paper.author.rec_name))
 
     @classmethod
+    def _redraft(cls, papers):
+        "The author takes back a paper sent back, to rework it"
+        AuditLog = Pool().get('edaftar.audit.log')
+        cls.check_author(papers)
+        AuditLog.log(papers, 'draft')
+
+    @classmethod
     def _send(cls, papers):
         "The author sends the papers along a fresh route"
         AuditLog = Pool().get('edaftar.audit.log')
@@ -414,7 +421,7 @@ class Summary(PaperMixin, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, summaries):
-        cls.check_author(summaries)
+        cls._redraft(summaries)
 
     @classmethod
     @ModelView.button
@@ -506,6 +513,9 @@ class SummaryVetting(GuardMixin, Workflow, ModelSQL, ModelView):
                 Index(t, (t.department, Index.Range()),
                     (t.state, Index.Equality())),
                 })
+        # Read (and written) by who may read the summary: its comments are
+        # the summary's, not every officer's.
+        cls.__access__.add('summary')
         cls._order = [('requested_at', 'ASC'), ('id', 'ASC')]
         cls._transitions |= {('requested', 'replied')}
         cls._buttons.update({
@@ -861,7 +871,7 @@ class CSNote(PaperMixin, ModelSQL, ModelView):
     @ModelView.button
     @Workflow.transition('draft')
     def draft(cls, notes):
-        cls.check_author(notes)
+        cls._redraft(notes)
 
 
 class CSNoteStep(ApprovalStepMixin):
