@@ -1,14 +1,13 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "Fixtures of the directive tests"
-import contextlib
 import datetime as dt
-import re
 
 from proteus import Model
-from trytond.modules.edaftar_base.tests.tools import PASSWORD, get_user
+from trytond.modules.edaftar_base.tests.tools import (
+    PASSWORD, message_pattern, message_text)
+from trytond.modules.edaftar_base.tests.tools import Actor as BaseActor
 from trytond.pool import Pool
-from trytond.tests.tools import set_user
 from trytond.transaction import Transaction
 
 __all__ = ['setup_field', 'Actor', 'backdate', 'message_text',
@@ -68,55 +67,8 @@ def setup_office_staff(config):
         user.save()
 
 
-class Actor:
+class Actor(BaseActor):
     "Act through proteus as the people of the small government"
-
-    def __init__(self, config):
-        self.config = config
-        self.admin = config.user
-        self._users = {}
-        self.load()
-
-    def load(self):
-        "Read the ids of the people and units (again, after adding some)"
-        Employee = Model.get('company.employee', config=self.config)
-        Unit = Model.get('edaftar.org.unit', config=self.config)
-        self.login('admin')
-        self._employees = {e.user.login: e.id
-            for e in Employee.find([('user', '!=', None)])}
-        self._units = {u.code: u.id for u in Unit.find([])}
-
-    def login(self, login):
-        if login == 'admin':
-            set_user(self.admin, config=self.config)
-            return
-        if login not in self._users:
-            set_user(self.admin, config=self.config)
-            self._users[login] = get_user(login, config=self.config)
-        set_user(self._users[login], config=self.config)
-
-    @contextlib.contextmanager
-    def as_admin(self):
-        "Act as the administrator, then as the user before"
-        user, context = self.config.user, self.config._context
-        set_user(self.admin, config=self.config)
-        try:
-            yield
-        finally:
-            self.config.user, self.config._context = user, context
-
-    def employee(self, login):
-        "The id of the employee of login"
-        return self._employees[login]
-
-    def unit(self, code):
-        "The id of the unit of code (the last part of its path)"
-        return self._units[code]
-
-    def call(self, model, method, *args, context=None):
-        "Call method of model over RPC as the current user"
-        return getattr(self.config.get_proxy(model), method)(
-            *args, {**self.config.context, **(context or {})})
 
     def order(self, login, targets, subject, issuer=None, days=7,
             issue=True):
@@ -161,16 +113,6 @@ class Actor:
         report = Report(line=Line(line_id), text=text)
         report.save()
         return report.id
-
-    def click(self, login, model, record_id, button):
-        Record = Model.get(model, config=self.config)
-        self.login(login)
-        Record(record_id).click(button)
-
-    def write(self, login, model, record_id, **values):
-        "Write values as login through RPC, as a client sends them"
-        self.login(login)
-        self.call(model, 'write', [record_id], values)
 
 
 def backdate(config, directive_id, days):
@@ -218,22 +160,3 @@ def backdate(config, directive_id, days):
         # Aged with SQL: the figures kept by the ORM's changes are stale.
         pool.get('edaftar.directive.compliance')._rows_cache.clear()
         transaction.commit()
-
-
-def _text(config, message):
-    ModelData = Model.get('ir.model.data', config=config)
-    Message = Model.get('ir.message', config=config)
-    module, fs_id = message.split('.')
-    return Message(ModelData.get_id(module, fs_id, config.context)).text
-
-
-def message_text(config, message, **params):
-    "The text of the ir.message message (module.id) with params"
-    return _text(config, message) % params
-
-
-def message_pattern(config, message):
-    "The pattern of the text of the ir.message, any value for its params"
-    return re.compile(re.sub(
-            r'%\\\(\w+\\\)s', '.*', re.escape(_text(config, message))),
-        re.DOTALL)
