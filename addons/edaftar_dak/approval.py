@@ -14,14 +14,16 @@ ends the route (its undecided steps are dropped) and returns the paper to
 its author; sending again starts a fresh route."""
 import datetime as dt
 
-from sql import Literal
+from sql import Column, Literal, Null
 
+from trytond import backend
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
 from trytond.modules.edaftar_base.guard import GuardMixin
 from trytond.modules.edaftar_base.notify import notify
 from trytond.pool import Pool
-from trytond.transaction import Transaction, without_check_access
+from trytond.tools import grouped_slice, reduce_ids
+from trytond.transaction import Transaction
 
 from .exceptions import ApprovalError, StateError
 
@@ -89,6 +91,10 @@ class ApprovalStepMixin(GuardMixin, ModelSQL, ModelView):
                 Index(t, (paper, Index.Range()), (t.sequence, Index.Range())),
                 Index(t, (t.approver, Index.Range()),
                     where=t.current == Literal(True)),
+                # The record rules: the papers whose route reached the user
+                Index(t, (paper, Index.Range()),
+                    (t.approver, Index.Equality()),
+                    where=t.reached_at != Null),
                 })
         # In the order they were made: a route after another (a paper
         # sent again after a send-back), each in its sequence.
@@ -205,16 +211,17 @@ class ApprovalMixin:
 
     @classmethod
     def get_current_approver(cls, papers, name):
+        "Who the papers (readable by the user) await, in one query"
         Step = Pool().get(cls._approval_step_model)
+        step = Step.__table__()
+        paper = Column(step, Step._paper_field)
         result = dict.fromkeys(map(int, papers))
-        field = Step._paper_field
-        with without_check_access():
-            for step in Step.search([
-                        (field, 'in', list(result)),
-                        ('current', '=', True),
-                        ], order=[]):
-                result[getattr(step, field).id] = (
-                    step.approver.id if step.approver else None)
+        cursor = Transaction().connection.cursor()
+        for ids in grouped_slice(list(result), backend.MAX_QUERY_PARAMS):
+            cursor.execute(*step.select(paper, step.approver,
+                    where=reduce_ids(paper, ids)
+                    & (step.current == Literal(True))))
+            result.update(cursor)
         return result
 
     @classmethod
@@ -321,6 +328,8 @@ class ApprovalMixin:
     @classmethod
     def _drop_pending_steps(cls, papers):
         "Remove the undecided steps of the papers' routes"
+        if not papers:
+            return
         Step = Pool().get(cls._approval_step_model)
         steps = Step.search([
                 (Step._paper_field, 'in', [p.id for p in papers]),
