@@ -1,20 +1,15 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 "The compliance report: per issuer and period, the table and the overdue"
-import logging
-import shutil
-
-import trytond.config as config
+from trytond.modules.edaftar_base.report import OdtFallbackMixin
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
 
 from .directive import ISSUERS
 
-logger = logging.getLogger(__name__)
 
-
-class ComplianceReport(Report):
+class ComplianceReport(OdtFallbackMixin, Report):
     """The compliance rows printed (or every row in sight if none), one
     section per issuer, with the overdue lines of their units, over the
     period of the context (from_date, to_date) as the list shows it"""
@@ -90,21 +85,3 @@ class ComplianceReport(Report):
         if context.get('to_date'):
             domain.append(('directive.date', '<=', context['to_date']))
         return Line.search(domain, order=[('deadline', 'ASC'), ('id', 'ASC')])
-
-    @classmethod
-    def convert(cls, report, data, **kwargs):
-        output_format = report.extension or report.template_extension
-        if (output_format != report.template_extension
-                and not cls.converter_available()):
-            # The PDF needs LibreOffice: without it the ODT is the report.
-            logger.info(
-                "no LibreOffice to convert %s to %s: ODT kept",
-                report.report_name, output_format)
-            return report.template_extension, data
-        return super().convert(report, data, **kwargs)
-
-    @classmethod
-    def converter_available(cls):
-        "Whether a converter is configured or LibreOffice is installed"
-        return bool(config.get('report', 'convert_command')
-            or shutil.which('soffice'))

@@ -2,18 +2,13 @@
 # this repository contains the full copyright notices and license terms.
 """The summary printed in the government's format: heading, text, the views
 of the departments consulted, the signatures of its route and the decision"""
-import logging
-import shutil
-
-import trytond.config as config
+from trytond.modules.edaftar_base.report import OdtFallbackMixin
 from trytond.pool import Pool
 from trytond.report import Report
 from trytond.transaction import Transaction
 
-logger = logging.getLogger(__name__)
 
-
-class SummaryReport(Report):
+class SummaryReport(OdtFallbackMixin, Report):
     """A Summary for the Chief Minister as it goes on paper. Printed as the
     user: Report.check_access reads the summaries under their rules, so
     only who may read a summary prints it."""
@@ -64,21 +59,3 @@ class SummaryReport(Report):
             return ''
         return cls.format_datetime(value, format=Lang.get().date,
             timezone=Transaction().context.get('timezone'))
-
-    @classmethod
-    def convert(cls, report, data, **kwargs):
-        output_format = report.extension or report.template_extension
-        if (output_format != report.template_extension
-                and not cls.converter_available()):
-            # The PDF needs LibreOffice: without it the ODT is the report.
-            logger.info(
-                "no LibreOffice to convert %s to %s: ODT kept",
-                report.report_name, output_format)
-            return report.template_extension, data
-        return super().convert(report, data, **kwargs)
-
-    @classmethod
-    def converter_available(cls):
-        "Whether a converter is configured or LibreOffice is installed"
-        return bool(config.get('report', 'convert_command')
-            or shutil.which('soffice'))
