@@ -23,7 +23,8 @@ from trytond.tests.test_tryton import (
 from trytond.tests.tools import set_user
 
 __all__ = ['setup_government', 'setup_executive', 'get_user', 'Actor',
-    'message_text', 'message_pattern',
+    'message_text', 'message_pattern', 'ALLOWED', 'AccessMatrixMixin',
+    'refusal_kind',
     'run_scenario', 'JsonRpc', 'RPCError', 'trytond_server', 'PASSWORD',
     'GuardedRelationsTestMixin']
 
@@ -400,3 +401,60 @@ def message_pattern(config, message):
     return re.compile(re.sub(
             r'%\\\(\w+\\\)s', '.*', re.escape(_text(config, message))),
         re.DOTALL)
+
+
+# An access matrix cell that the user may do
+ALLOWED = 'allowed'
+
+
+def refusal_kind(error, refusals, patterns):
+    """Return the kind of refusal (a key of refusals: {kind: [(exception
+    class, message id)]}) error is, or None; patterns: {message id:
+    message_pattern}"""
+    for kind, guards in refusals.items():
+        for exception, message in guards:
+            if (type(error) is exception
+                    and patterns[message].fullmatch(error.message)):
+                return kind
+
+
+class AccessMatrixMixin:
+    """Each role × operation of a module, allowed or refused as its
+    contract says. The test case sets ROLES, OPERATIONS, EXPECTED ({role:
+    {operation: ALLOWED or refusal kind}}), REFUSALS, self.actor, and
+    defines attempt(role, operation, allowed) (returning ALLOWED or the
+    kind of refusal) and check_allowed_happened()."""
+    maxDiff = None
+
+    def refusal(self, error):
+        "The kind of the refusal error, for attempt()"
+        if not hasattr(self, '_patterns'):
+            self._patterns = {
+                message: message_pattern(self.config, message)
+                for guards in self.REFUSALS.values()
+                for _, message in guards}
+        return refusal_kind(error, self.REFUSALS, self._patterns)
+
+    def test_matrix(self):
+        "The access matrix"
+        # Refusals first, so that the allowed cells change nothing seen by
+        # the other cells.
+        expected = {(r, o): self.EXPECTED[r][o]
+            for r in self.ROLES for o in self.OPERATIONS}
+        got = {}
+        for allowed in [False, True]:
+            for role in self.ROLES:
+                self.actor.login(role)
+                for operation in self.OPERATIONS:
+                    cell = (role, operation)
+                    if (expected[cell] == ALLOWED) != allowed:
+                        continue
+                    got[cell] = self.attempt(role, operation, allowed)
+        self.actor.login('admin')
+        wrong = sorted(
+            f'{r} {o}: expected {expected[(r, o)]}, got {got[(r, o)]}'
+            for (r, o) in expected if got[(r, o)] != expected[(r, o)])
+        with self.subTest("the cells"):
+            self.assertEqual(wrong, [])
+        with self.subTest("what the allowed cells did"):
+            self.check_allowed_happened()
