@@ -678,6 +678,34 @@ class SummaryVersion(GuardMixin, ModelSQL, ModelView):
     state = fields.Selection(SUMMARY_STATES, "State", readonly=True)
     saved_at = fields.Timestamp("Saved At", readonly=True)
     saved_by = fields.Many2One('res.user', "Saved By", readonly=True)
+    previous_subject = fields.Function(
+        fields.Char("Subject Before"), 'get_previous')
+    previous_body = fields.Function(
+        fields.Text("Text Before",
+            help="The version saved before this one, to compare side by "
+            "side."),
+        'get_previous')
+
+    @classmethod
+    def get_previous(cls, versions, names):
+        "The subject and text of the version saved before each version"
+        result = {name: {} for name in names}
+        by_summary = {}
+        for version in versions:
+            by_summary.setdefault(version.summary.id, []).append(version)
+        for summary_id, group in by_summary.items():
+            earlier = cls.search([
+                    ('summary', '=', summary_id),
+                    ('id', '<', max(v.id for v in group)),
+                    ], order=[('id', 'ASC')])
+            for version in group:
+                before = [v for v in earlier if v.id < version.id]
+                previous = before[-1] if before else None
+                for name in names:
+                    field = name[len('previous_'):]
+                    result[name][version.id] = (
+                        getattr(previous, field) if previous else None)
+        return result
 
     @classmethod
     def __setup__(cls):
