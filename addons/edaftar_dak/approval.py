@@ -418,17 +418,13 @@ class ApprovalMixin:
         with Transaction().set_context(_check_access=False):
             Step.save(to_save)
             cls.save(finished + moved_on)
-            cls._drop_pending_steps(
-                [p for p in finished if p.steps and decision == 'returned'])
+            if decision == 'returned':
+                cls._drop_pending_steps(finished)
         for paper in papers:
             step, on_behalf_of = deciders[paper.id]
-            details = step.remarks
-            if on_behalf_of:
-                details = gettext('edaftar_dak.msg_approval_audit_behalf',
-                    approver=step.approver.rec_name,
-                    remarks=step.remarks or '')
             AuditLog.log([paper], 'approve' if decision == 'approved'
-                else 'send_back', details=details)
+                else 'send_back', details=step.remarks,
+                on_behalf_of=step.approver if on_behalf_of else None)
         for paper, step in reached:
             if step.approver:
                 cls._notify_approval(paper, [step.approver],

@@ -21,7 +21,8 @@ from sql import Column
 
 import trytond.config as config
 from trytond.i18n import gettext
-from trytond.pool import PoolMeta
+from trytond.pool import Pool, PoolMeta
+from trytond.transaction import check_access
 
 from .document import create_full_text_index, keyword_text
 from .exceptions import AttachmentError
@@ -273,6 +274,30 @@ class Attachment(metaclass=PoolMeta):
         if unchanged or not renamed:
             yield unchanged
             yield values
+
+    @classmethod
+    def check_modification(cls, mode, attachments, values=None,
+            external=False):
+        """A model may say who attaches to its records beyond its write
+        rule (check_attachment: e.g. a paper's author while a draft)"""
+        super().check_modification(
+            mode, attachments, values=values, external=external)
+        if not external:
+            return
+        pool = Pool()
+        # The resource's own rules first (trytond checks them only after
+        # the record is made): what may not be written is refused as such,
+        # never by a message that names it.
+        with check_access():
+            cls.check_access([a.id for a in attachments], mode=mode)
+        for attachment in attachments:
+            resource = attachment.resource
+            if not resource or not is_edaftar(str(resource)):
+                continue
+            check = getattr(pool.get(resource.__name__),
+                'check_attachment', None)
+            if check:
+                check([resource])
 
     @classmethod
     def check_dak_attachment(cls, resource, type_, name, data, link):

@@ -215,6 +215,17 @@ class PaperMixin(GuardMixin, ApprovalMixin, Workflow, ChatMixin):
                         paper=paper.rec_name, author=paper.author.rec_name))
 
     @classmethod
+    def check_attachment(cls, papers):
+        """Attachments are part of the text: its author's, while a
+        draft"""
+        cls.check_author(papers)
+        for paper in papers:
+            if paper.state != 'draft':
+                raise PaperAccessError(gettext(
+                        'edaftar_summary.msg_paper_attachment_state',
+                        paper=paper.rec_name, state=paper.state_string))
+
+    @classmethod
     def _redraft(cls, papers):
         "The author takes back a paper sent back, to rework it"
         AuditLog = Pool().get('edaftar.audit.log')
@@ -605,6 +616,11 @@ class SummaryVetting(GuardMixin, Workflow, ModelSQL, ModelView):
                         summary=summary.rec_name))
 
     @classmethod
+    def check_attachment(cls, vettings):
+        "The department asked attaches to its comments, until it replies"
+        cls.check_vetting_department(vettings)
+
+    @classmethod
     def check_vetting_department(cls, vettings):
         "Only the department asked (its head and scope) answers"
         units = set(_scope()['units'])
@@ -872,12 +888,15 @@ class CSNote(PaperMixin, ModelSQL, ModelView):
     def review(cls, notes):
         "The CS's office takes the note up"
         AuditLog = Pool().get('edaftar.audit.log')
-        cls.check_decider(notes)
+        deciders = cls.check_decider(notes)
         for note in notes:
             note.reviewed_by = _scope()['employee']
             note.reviewed_at = dt.datetime.now()
         cls.save(notes)
-        AuditLog.log(notes, 'review')
+        for note in notes:
+            step, on_behalf_of = deciders[note.id]
+            AuditLog.log([note], 'review',
+                on_behalf_of=step.approver if on_behalf_of else None)
         for note in notes:
             if note.author:
                 cls._notify_approval(note, [note.author],

@@ -14,7 +14,7 @@ from trytond.modules.edaftar_base.tests.tools import (
     setup_executive, setup_government)
 from trytond.modules.edaftar_dak.exceptions import ApprovalError, StateError
 from trytond.modules.edaftar_summary.exceptions import (
-    RouteError, VettingError)
+    PaperAccessError, RouteError, VettingError)
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 
@@ -403,6 +403,57 @@ class BadInputTestCase(unittest.TestCase):
         self.assertEqual(self.paper_state(SUMMARY, summary), before)
         self.assertEqual(before['vettings'][0][1:4],
             ('requested', actor.unit('FIN'), None))
+
+    def test_attachments(self):
+        """Attachments are part of the text: the author's while a draft;
+        a vetting's are its department's until it replies"""
+        actor = self.actor
+        PDF = b'%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n'
+
+        def attach(login, resource):
+            actor.login(login)
+            return actor.call('ir.attachment', 'create', [{
+                        'resource': resource, 'name': f"By {login}.pdf",
+                        'type': 'data', 'data': PDF}])
+
+        def attached(resource):
+            Attachment = Model.get('ir.attachment')
+            with actor.as_admin():
+                return sorted(a.name for a in Attachment.find([
+                            ('resource', '=', resource)]))
+        draft = actor.paper('so.admin1', self.subject("draft"), send=False)
+        resource = f'{SUMMARY},{draft}'
+        attach('so.admin1', resource)
+        # The department's head may write the summary (its rules) but
+        # it is not his text.
+        self.assertRefused(PaperAccessError,
+            'edaftar_summary.msg_paper_not_author',
+            lambda: attach('secretary.sgad', resource),
+            paper=self.rec_name(SUMMARY, draft),
+            author=self.name('so.admin1'))
+        # Finance does not even see it.
+        self.assertRefusedLike(AccessError, 'ir.msg_write_rule_error',
+            lambda: attach('secretary.fin', resource))
+        self.assertEqual(attached(resource), ['By so.admin1.pdf'])
+        # Sent, its attachments are kept as they went.
+        summary = self.at_secretary("sent")
+        sent = f'{SUMMARY},{summary}'
+        self.assertRefused(PaperAccessError,
+            'edaftar_summary.msg_paper_attachment_state',
+            lambda: attach('so.admin1', sent),
+            paper=self.rec_name(SUMMARY, summary), state="Sent")
+        self.assertEqual(attached(sent), [])
+        # A vetting: Finance attaches to its comments; S&GAD, who asked,
+        # does not.
+        vetting = actor.vetting('secretary.sgad', summary)
+        asked = f'{VETTING},{vetting}'
+        self.assertRefused(VettingError,
+            'edaftar_summary.msg_vetting_not_department',
+            lambda: attach('secretary.sgad', asked),
+            vetting=self.rec_name(VETTING, vetting),
+            department="[FIN] Finance")
+        attach('secretary.fin', asked)
+        self.assertEqual(attached(asked), ['By secretary.fin.pdf'])
 
     def test_vetting_reply_without_comments(self):
         "A reply needs comments; a reply once made does not change"
