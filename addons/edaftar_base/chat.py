@@ -26,8 +26,34 @@ def _readable(Model, id_):
         return bool(Model.search([('id', '=', id_)], order=[], count=True))
 
 
+class _BusPayloadId:
+    """A chat message as dispatch_message handles it, whose bus payload is
+    its id alone (everything else is the message's own)"""
+    __slots__ = ('_message',)
+
+    def __init__(self, message):
+        object.__setattr__(self, '_message', message)
+
+    def as_dict(self):
+        return {'id': self._message.id}
+
+    def __getattr__(self, name):
+        return getattr(self._message, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._message, name, value)
+
+
 class Channel(metaclass=PoolMeta):
     __name__ = 'ir.chat.channel'
+
+    @classmethod
+    def dispatch_message(cls, message, is_sender):
+        """Any logged-in user may listen to the bus channel of any record
+        ("chat:model,id"): publish there only that a message came, never
+        its content; the open chat panels read it through get, which
+        checks who may read the record (sao refreshes on the event)."""
+        super().dispatch_message(_BusPayloadId(message), is_sender)
 
     @classmethod
     def check_access(cls, resource):

@@ -88,12 +88,13 @@ class GuardMixin:
     def check_modification(cls, mode, records, values=None, external=False):
         super().check_modification(
             mode, records, values=values, external=external)
-        if mode == 'write' and external and Transaction().user:
+        if mode in {'write', 'delete'} and external and Transaction().user:
             # What the user may not read is refused as such, before any
-            # message that would name it (Tryton checks the write rule
-            # after this).
+            # message that would name it (Tryton checks the write and
+            # delete rules after this).
             with check_access():
                 cls.read([r.id for r in records], ['id'])
+        if mode == 'write' and external and Transaction().user:
             for record in records:
                 allowed = record._client_write_fields()
                 if allowed is None:
@@ -119,6 +120,16 @@ class GuardMixin:
                             count=count, query=query)
         return super().search(domain, offset=offset, limit=limit,
             order=order, count=count, query=query)
+
+    @classmethod
+    def export_data(cls, records, fields_names, header=False):
+        """Export only what the user may read: Tryton checks the records
+        against the rules in Python, where an operator it cannot evaluate
+        there (`where`) passes"""
+        if from_client():
+            with check_access():
+                cls.read([r.id for r in records], ['id'])
+        return super().export_data(records, fields_names, header=header)
 
     @classmethod
     def _readable_today(cls):

@@ -290,8 +290,17 @@ class Attachment(metaclass=PoolMeta):
         # never by a message that names it.
         with check_access():
             cls.check_access([a.id for a in attachments], mode=mode)
-        for attachment in attachments:
-            resource = attachment.resource
+        resources = [a.resource for a in attachments]
+        if values and values.get('resource'):
+            # Moved onto another record: that one's say too.
+            resource = values['resource']
+            if isinstance(resource, str):
+                model, _, id_ = resource.partition(',')
+            else:
+                model, id_ = resource
+            if is_edaftar(model) and str(id_).lstrip('-').isdigit():
+                resources.append(pool.get(model)(int(id_)))
+        for resource in resources:
             if not resource or not is_edaftar(str(resource)):
                 continue
             check = getattr(pool.get(resource.__name__),

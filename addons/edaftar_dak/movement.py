@@ -7,12 +7,13 @@ from sql import Column, Null
 
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, fields
+from trytond.modules.edaftar_base.notify import notify_many
 from trytond.modules.edaftar_base.guard import (
     GuardMixin, from_client, is_empty)
 from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction, without_check_access
+from trytond.transaction import Transaction
 
 from .document import DocumentMixin
 from .exceptions import (
@@ -500,33 +501,25 @@ class Movement(GuardMixin, ModelSQL, ModelView):
     @classmethod
     def _notify(cls, movements):
         "Tell every recipient at once, in the web client"
-        pool = Pool()
-        Notification = pool.get('res.notification')
-        ModelData = pool.get('ir.model.data')
-        notifications = []
+        ModelData = Pool().get('ir.model.data')
+        messages = []
         for movement in movements:
             if movement.action in {'close', 'reopen'}:
                 continue
-            user = movement.to_employee.user
-            if not user:
-                continue
             document = movement.document
-            action_id = (ModelData.get_id(*document._movement_action)
-                if document._movement_action else None)
-            notifications.append(Notification(
-                    user=user,
+            messages.append(dict(
+                    employees=[movement.to_employee],
                     label=gettext('edaftar_dak.msg_movement_notification',
                         document=document.number,
                         action=movement.action_string,
                         purpose=movement.purpose_string,
                         sender=movement.from_employee.rec_name),
-                    description=(getattr(document, 'subject', '') or '')[:200],
-                    model=document.__name__,
-                    records=f'[{document.id}]',
-                    action=action_id,
+                    description=getattr(document, 'subject', '') or '',
+                    records=[document],
+                    action=(ModelData.get_id(*document._movement_action)
+                        if document._movement_action else None),
                     icon='tryton-email'))
-        with without_check_access():
-            Notification.save(notifications)
+        notify_many(messages)
 
 
 def _reference(value):

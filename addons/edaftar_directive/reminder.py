@@ -10,6 +10,7 @@ import trytond.config as config
 from trytond.i18n import gettext
 from trytond.model import Index, ModelSQL, ModelView, Unique, fields
 from trytond.modules.edaftar_base.guard import GuardMixin
+from trytond.modules.edaftar_base.notify import notify_many
 from trytond.pool import Pool, PoolMeta
 from trytond.sendmail import send_message_transactional
 from trytond.transaction import Transaction
@@ -89,11 +90,10 @@ class LineReminder(GuardMixin, ModelSQL, ModelView):
         Run from the queue (one task a line); the e-mails go out through
         trytond's [email] settings when the task commits."""
         pool = Pool()
-        Notification = pool.get('res.notification')
         ModelData = pool.get('ir.model.data')
         action_id = ModelData.get_id('edaftar_directive', 'act_line_form')
         from_ = config.get('email', 'from')
-        notifications, sent = [], []
+        messages, sent = [], []
         for reminder in reminders:
             line = reminder.line
             if (reminder.sent_at or line.state not in REMINDED_STATES
@@ -106,14 +106,12 @@ class LineReminder(GuardMixin, ModelSQL, ModelView):
                     if user and user.language else None)
                 with Transaction().set_context(language=language):
                     subject, body = reminder.message(employee)
-                if user and user.active:
-                    notifications.append(Notification(
-                            user=user, label=subject,
-                            description=(line.directive.subject or '')[:200],
-                            model=line.__name__, records=f'[{line.id}]',
-                            action=action_id,
-                            icon=('tryton-date' if reminder.event == 'before'
-                                else 'tryton-error')))
+                messages.append(dict(
+                        employees=[employee], label=subject,
+                        description=line.directive.subject,
+                        records=[line], action=action_id,
+                        icon=('tryton-date' if reminder.event == 'before'
+                            else 'tryton-error')))
                 address = cls.email_address(employee)
                 if address:
                     msg = EmailMessage()
@@ -133,7 +131,7 @@ class LineReminder(GuardMixin, ModelSQL, ModelView):
             reminder.sent_at = dt.datetime.now()
             reminder.recipients = '\n'.join(recipients)
             sent.append(reminder)
-        Notification.save(notifications)
+        notify_many(messages)
         cls.save(sent)
 
     def recipient_employees(self):

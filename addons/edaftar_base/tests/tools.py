@@ -3,6 +3,9 @@
 "Shared fixtures for the scenarios of the e-Daftar modules"
 import base64
 import contextlib
+import datetime as dt
+import email
+import email.policy
 import doctest
 import json
 import os
@@ -16,17 +19,21 @@ import unittest
 import urllib.error
 import urllib.request
 
+from aiosmtpd.controller import Controller
 from proteus import Model
 from trytond.modules.company.tests.tools import create_company, get_company
+from trytond.pool import Pool
 from trytond.tests.test_tryton import (
-    doctest_checker, doctest_setup, doctest_teardown, with_transaction)
+    DB_NAME, doctest_checker, doctest_setup, doctest_teardown,
+    with_transaction)
 from trytond.tests.tools import set_user
+from trytond.transaction import Transaction
 
 __all__ = ['setup_government', 'setup_executive', 'get_user', 'Actor',
     'message_text', 'message_pattern', 'ALLOWED', 'AccessMatrixMixin',
     'refusal_kind',
     'run_scenario', 'JsonRpc', 'RPCError', 'trytond_server', 'PASSWORD',
-    'GuardedRelationsTestMixin']
+    'GuardedRelationsTestMixin', 'Mailbox', 'run_cron']
 
 PASSWORD = 'scenario-password'
 
@@ -458,3 +465,53 @@ class AccessMatrixMixin:
             self.assertEqual(wrong, [])
         with self.subTest("what the allowed cells did"):
             self.check_allowed_happened()
+
+
+class Mailbox:
+    """An SMTP server on a free localhost port (aiosmtpd) keeping what it
+    receives: (envelope sender, envelope recipients, parsed message)"""
+
+    def __init__(self):
+        self.messages = []
+        with socket.socket() as sock:
+            sock.bind(('127.0.0.1', 0))
+            self.port = sock.getsockname()[1]
+        self.controller = Controller(
+            self, hostname='127.0.0.1', port=self.port)
+
+    @property
+    def uri(self):
+        return f'smtp://127.0.0.1:{self.port}'
+
+    def start(self):
+        self.controller.start()
+
+    def stop(self):
+        self.controller.stop()
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append((
+                envelope.mail_from, list(envelope.rcpt_tos),
+                email.message_from_bytes(
+                    envelope.content, policy=email.policy.default)))
+        return '250 Message accepted for delivery'
+
+    def take(self):
+        "Return the messages received since the last call"
+        messages, self.messages = self.messages, []
+        return messages
+
+
+def run_cron(method):
+    """Run the ir.cron task of method as trytond-cron does (Cron.run: as
+    root, then the queued tasks), the other tasks not being due"""
+    now = dt.datetime.now()
+    with Transaction().start(DB_NAME, 0):
+        Cron = Pool().get('ir.cron')
+        crons = Cron.search([])
+        Cron.write(
+            [c for c in crons if c.method != method],
+            {'next_call': now + dt.timedelta(days=1)},
+            [c for c in crons if c.method == method],
+            {'next_call': None})
+    Cron.run(DB_NAME)

@@ -3,13 +3,10 @@
 """Fixtures for the tests of reminders and reports: a real SMTP server,
 the cron as trytond-cron runs it, and orders made older as days would"""
 import datetime as dt
-import email
-import email.policy
-import socket
-
-from aiosmtpd.controller import Controller
 
 from trytond.model import fields
+from trytond.modules.edaftar_base.tests.tools import (  # noqa: F401
+    Mailbox, run_cron)
 from trytond.pool import Pool
 from trytond.tests.test_tryton import DB_NAME
 from trytond.transaction import Transaction
@@ -20,56 +17,6 @@ __all__ = ['Mailbox', 'run_cron', 'age_directives']
 AGED_MODELS = [
     'edaftar.directive', 'edaftar.directive.line',
     'edaftar.directive.report', 'edaftar.movement']
-
-
-class Mailbox:
-    """An SMTP server on a free localhost port (aiosmtpd) keeping what it
-    receives: (envelope sender, envelope recipients, parsed message)"""
-
-    def __init__(self):
-        self.messages = []
-        with socket.socket() as sock:
-            sock.bind(('127.0.0.1', 0))
-            self.port = sock.getsockname()[1]
-        self.controller = Controller(
-            self, hostname='127.0.0.1', port=self.port)
-
-    @property
-    def uri(self):
-        return f'smtp://127.0.0.1:{self.port}'
-
-    def start(self):
-        self.controller.start()
-
-    def stop(self):
-        self.controller.stop()
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((
-                envelope.mail_from, list(envelope.rcpt_tos),
-                email.message_from_bytes(
-                    envelope.content, policy=email.policy.default)))
-        return '250 Message accepted for delivery'
-
-    def take(self):
-        "Return the messages received since the last call"
-        messages, self.messages = self.messages, []
-        return messages
-
-
-def run_cron(method):
-    """Run the ir.cron task of method as trytond-cron does (Cron.run: as
-    root, then the queued tasks), the other tasks not being due"""
-    now = dt.datetime.now()
-    with Transaction().start(DB_NAME, 0):
-        Cron = Pool().get('ir.cron')
-        crons = Cron.search([])
-        Cron.write(
-            [c for c in crons if c.method != method],
-            {'next_call': now + dt.timedelta(days=1)},
-            [c for c in crons if c.method == method],
-            {'next_call': None})
-    Cron.run(DB_NAME)
 
 
 def age_directives(numbers, days):
