@@ -8,6 +8,7 @@ driven by Playwright, logs in as demo users. The activated and loaded
 database is cached under .cache/demo-db/, keyed by the contents of addons/,
 data/ and scripts/load-demo. Screenshots go to var/test-artifacts/.
 """
+import contextlib
 import hashlib
 import json
 import os
@@ -109,32 +110,33 @@ def free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope='module')
-def server(database):
-    "URL of a trytond serving the demo database and the sao client"
+@contextlib.contextmanager
+def serve(path, database=None):
+    """Run trytond with sao on the SQLite databases in path (loading the
+    pool of database, DB by default); yield its URL (no trailing slash)"""
     port = free_port()
     # config/trytond.conf sets [web] listen; a later file overrides it.
-    listen = database / 'listen.conf'
+    listen = path / 'listen.conf'
     listen.write_text(f'[web]\nlisten = 127.0.0.1:{port}\n')
     env = dict(os.environ,
-        TRYTOND_DATABASE__PATH=str(database), TRYTOND_WEB__ROOT=str(SAO))
-    log = open(database / 'trytond.log', 'w')
+        TRYTOND_DATABASE__PATH=str(path), TRYTOND_WEB__ROOT=str(SAO))
+    log = open(path / 'trytond.log', 'a')
     # -d loads the database's pool at start: without it, trytond 8.0.12
     # answers the first login with KeyError 'res.user' (Cache.sync creates
     # an empty pool that the login then takes as loaded).
     process = subprocess.Popen([
             Path(sys.executable).parent / 'trytond', '-c', CONFIG, listen,
-            '-d', DB],
+            '-d', database or DB],
         env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f'http://127.0.0.1:{port}/'
+    url = f'http://127.0.0.1:{port}'
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
                 pytest.fail("trytond stopped:\n"
-                    + (database / 'trytond.log').read_text()[-3000:])
+                    + (path / 'trytond.log').read_text()[-3000:])
             try:
-                with urllib.request.urlopen(url, timeout=2):
+                with urllib.request.urlopen(url + '/', timeout=2):
                     break
             except OSError:
                 if time.monotonic() > deadline:
@@ -149,6 +151,13 @@ def server(database):
             process.kill()
             process.wait()
         log.close()
+
+
+@pytest.fixture(scope='module')
+def server(database):
+    "URL of a trytond serving the demo database and the sao client"
+    with serve(database) as url:
+        yield url + '/'
 
 
 @pytest.fixture(scope='module')

@@ -19,7 +19,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -29,8 +28,9 @@ from proteus import Model
 from proteus.config import set_xmlrpc_session
 
 from test_browser import (  # noqa: F401 (fixtures)
-    ARTIFACTS, CONFIG, ROOT, SAO, TIMEOUT, PlaywrightTimeoutError, browser,
-    expand, expect, free_port, row, sources_hash)
+    ARTIFACTS, CONFIG, ROOT, TIMEOUT, PlaywrightTimeoutError, browser,
+    expand, expect, row, sources_hash)
+from test_browser import serve as browser_serve
 from trytond.modules.edaftar_base.tests.tools import (
     PASSWORD, JsonRpc, message_text, setup_government)
 
@@ -49,43 +49,9 @@ TASKS = {
     }
 
 
-@contextlib.contextmanager
 def serve(path):
     "Run trytond on the database in path, with sao; yield its URL"
-    port = free_port()
-    listen = path / 'listen.conf'
-    listen.write_text(f'[web]\nlisten = 127.0.0.1:{port}\n')
-    env = dict(os.environ,
-        TRYTOND_DATABASE__PATH=str(path), TRYTOND_WEB__ROOT=str(SAO))
-    log = open(path / 'trytond.log', 'a')
-    # -d loads the pool at start (see test_browser.server)
-    process = subprocess.Popen([
-            Path(sys.executable).parent / 'trytond', '-c', CONFIG, listen,
-            '-d', DB],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f'http://127.0.0.1:{port}'
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail("trytond stopped:\n"
-                    + (path / 'trytond.log').read_text()[-3000:])
-            try:
-                with urllib.request.urlopen(url + '/', timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("trytond did not answer within 60 s")
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    return browser_serve(path, DB)
 
 
 @contextlib.contextmanager

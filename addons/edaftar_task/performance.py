@@ -111,21 +111,31 @@ class Performance(ModelSQL, ModelView):
     @classmethod
     def table_query(cls):
         """The rows of the period of the context (the record rules then
-        pick the user's)"""
+        pick the user's), or with _performance_ids those rows alone"""
         ids = Transaction().context.get('_performance_ids')
-        if ids is not None:
-            return cls._aggregate(ids)
         key = cls._key()
         rows = cls._rows_cache.get(key)
+        if ids is not None:
+            if rows is not None and len(ids) <= MAX_LITERAL_ROWS:
+                wanted = set(ids)
+                return cls._literal(
+                    [r for r in rows if r[0] in wanted]) or cls._aggregate(
+                    ids)
+            return cls._aggregate(ids)
         if rows is None:
             cursor = Transaction().connection.cursor()
             cursor.execute(*cls._aggregate())
-            rows = [tuple(r) for r in cursor]
-            # Too many to send back as literal values: remember only that.
-            rows = cls._rows_cache.set(
-                key, rows if len(rows) <= MAX_LITERAL_ROWS else False)
-        if not rows:
+            rows = cls._rows_cache.set(key, [tuple(r) for r in cursor])
+        if len(rows) > MAX_LITERAL_ROWS:
+            # Too many to send back as literal values
             return cls._aggregate()
+        return cls._literal(rows) or cls._aggregate()
+
+    @classmethod
+    def _literal(cls, rows):
+        "The rows as literal values, or None if there is none"
+        if not rows:
+            return None
         values = Values(rows)
         return values.select(*[
                 Cast(Column(values, f'column{i}'), type_).as_(name)
