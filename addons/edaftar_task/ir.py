@@ -3,7 +3,7 @@
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction, without_check_access
 
-from .task import GOVERNMENT_WIDE
+from .task import GOVERNMENT_WIDE, is_government_wide
 
 # The roles whose holders read the figures of the people of their units
 SUPERVISING = GOVERNMENT_WIDE | {
@@ -16,43 +16,31 @@ class Rule(metaclass=PoolMeta):
 
     @classmethod
     def _get_context(cls, model_name):
+        """The performance rules also know whether the user follows the
+        whole government and whose people's figures they read"""
         context = super()._get_context(model_name)
-        context['edaftar_government_wide'] = cls._edaftar_government_wide()
-        context['edaftar_supervised_units'] = (
-            cls._edaftar_supervised_units())
+        if model_name == 'edaftar.task.performance':
+            pool = Pool()
+            User = pool.get('res.user')
+            user_id = Transaction().user
+            roles = User._edaftar_roles(user_id) if user_id else set()
+            context['edaftar_government_wide'] = bool(user_id) and (
+                bool(roles & GOVERNMENT_WIDE)
+                or cls._edaftar_acts_for_government_wide())
+            # A section officer and above, or their PA/PS, read the
+            # figures of the people of their units; an officer only theirs.
+            context['edaftar_supervised_units'] = (
+                list(User.get_edaftar_scope()['units'])
+                if roles & SUPERVISING else [])
         return context
 
     @classmethod
-    def _edaftar_supervised_units(cls):
-        """The units in scope of a user who heads people (a section
-        officer and above, or their PA/PS): whose people's figures they
-        read; an officer of a section reads only their own"""
-        pool = Pool()
-        User = pool.get('res.user')
-        user_id = Transaction().user
-        if not user_id:
-            return []
-        if User._edaftar_roles(user_id) & SUPERVISING:
-            return list(User.get_edaftar_scope()['units'])
-        return []
-
-    @classmethod
-    def _edaftar_government_wide(cls):
-        """Whether the user is the CM or the CS, or the PA/PS of one: their
-        offices follow the performance of the whole government"""
+    def _edaftar_acts_for_government_wide(cls):
+        "Whether the user is the PA/PS of the CM or the CS"
         pool = Pool()
         User = pool.get('res.user')
         Employee = pool.get('company.employee')
-        user_id = Transaction().user
-        if not user_id:
-            return False
-        if User._edaftar_roles(user_id) & GOVERNMENT_WIDE:
-            return True
         acting_for = User.get_edaftar_scope()['acting_for']
         with without_check_access():
-            for employee in Employee.browse(acting_for[1:]):
-                if (employee.user
-                        and User._edaftar_roles(employee.user.id)
-                        & GOVERNMENT_WIDE):
-                    return True
-        return False
+            return any(is_government_wide(e)
+                for e in Employee.browse(acting_for[1:]))

@@ -42,6 +42,9 @@ REMIND_DAYS = 2
 GROUP_FIELDS = {'name', 'owner', 'description', 'start_date', 'due_date'}
 TASK_FIELDS = {'name', 'description', 'start_date', 'due_date', 'document'}
 TASK_CREATE_FIELDS = TASK_FIELDS | {'group', 'parent', 'assignee'}
+# The fields the performance figures are computed from
+PERFORMANCE_FIELDS = {'state', 'due_date', 'on_time', 'delay_days',
+    'assignee', 'unit', 'wing', 'department'}
 _open = {'readonly': ~Eval('state').in_(OPEN_STATES)}
 
 
@@ -57,6 +60,14 @@ def _today():
     return Pool().get('ir.date').today()
 
 
+def is_government_wide(employee):
+    "Whether the employee holds the post of the CM or the CS"
+    User = Pool().get('res.user')
+    user = employee.user
+    return bool(user and user.active
+        and User._edaftar_roles(user.id) & GOVERNMENT_WIDE)
+
+
 def assignable_units(employee):
     """The ids of the units whose people employee may give tasks to (their
     scope), or None for the whole government (the CM and the CS)"""
@@ -64,7 +75,7 @@ def assignable_units(employee):
     user = employee.user
     if not user or not user.active or not employee.active:
         return set()
-    if User._edaftar_roles(user.id) & GOVERNMENT_WIDE:
+    if is_government_wide(employee):
         return None
     with Transaction().set_user(user.id):
         return set(User.get_edaftar_scope()['units'])
@@ -600,8 +611,10 @@ class Task(GuardMixin, Workflow, ModelSQL, ModelView, ChatMixin):
     @classmethod
     def on_modification(cls, mode, tasks, field_names=None):
         super().on_modification(mode, tasks, field_names=field_names)
-        Performance = Pool().get('edaftar.task.performance')
-        Performance._rows_cache.clear()
+        # A progress update or a reminder does not change the figures: no
+        # clearing of the cache in every process for those.
+        if mode != 'write' or (field_names or set()) & PERFORMANCE_FIELDS:
+            Pool().get('edaftar.task.performance')._rows_cache.clear()
         if mode == 'write' and 'assignee' in (field_names or ()):
             cls._notify(
                 tasks, 'assignee', 'msg_task_assigned', 'tryton-forward')

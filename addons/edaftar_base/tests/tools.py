@@ -21,6 +21,7 @@ import urllib.request
 
 from aiosmtpd.controller import Controller
 from proteus import Model
+from trytond.exceptions import UserError
 from trytond.modules.company.tests.tools import create_company, get_company
 from trytond.pool import Pool
 from trytond.tests.test_tryton import (
@@ -33,7 +34,7 @@ __all__ = ['setup_government', 'setup_executive', 'get_user', 'Actor',
     'message_text', 'message_pattern', 'ALLOWED', 'AccessMatrixMixin',
     'refusal_kind',
     'run_scenario', 'JsonRpc', 'RPCError', 'trytond_server', 'PASSWORD',
-    'GuardedRelationsTestMixin', 'Mailbox', 'run_cron']
+    'GuardedRelationsTestMixin', 'Mailbox', 'run_cron', 'RefusalTestMixin']
 
 PASSWORD = 'scenario-password'
 
@@ -515,3 +516,35 @@ def run_cron(method):
             [c for c in crons if c.method == method],
             {'next_call': None})
     Cron.run(DB_NAME)
+
+
+class RefusalTestMixin:
+    """Assertions of a refusal by a named guard, for test cases with
+    self.config and self.actor (an Actor): the exception type exactly and
+    the text of its ir.message"""
+
+    def message(self, message, **params):
+        with self.actor.as_admin():
+            return message_text(self.config, message, **params)
+
+    def refused(self, exception, call):
+        "Run call, assert it raises exception (exactly); return the error"
+        with self.assertRaises(UserError) as context:
+            call()
+        error = context.exception
+        self.assertIs(type(error), exception, error.message)
+        return error
+
+    def assertRefused(self, exception, message, call, **params):
+        "call raises exception with the text of message and params"
+        error = self.refused(exception, call)
+        self.assertEqual(error.message, self.message(message, **params))
+        return error
+
+    def assertRefusedLike(self, exception, message, call):
+        "call raises exception with the text of message, whatever params"
+        error = self.refused(exception, call)
+        with self.actor.as_admin():
+            pattern = message_pattern(self.config, message)
+        self.assertRegex(error.message, pattern)
+        return error

@@ -16,18 +16,19 @@ from trytond.modules.edaftar_base.tests.tools import (
 from trytond.modules.edaftar_dak.exceptions import NotHolderError
 from trytond.modules.edaftar_directive.exceptions import (
     DirectiveError, IssuerError, ReportError)
+from trytond.modules.edaftar_base.tests.tools import RefusalTestMixin
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 
 from .tools import (
-    Actor, backdate, message_pattern, message_text, setup_field)
+    Actor, backdate, message_pattern, setup_field)
 
 LINE = 'edaftar.directive.line'
 DIRECTIVE = 'edaftar.directive'
 REPORT = 'edaftar.directive.report'
 
 
-class BadInputTestCase(unittest.TestCase):
+class BadInputTestCase(RefusalTestMixin, unittest.TestCase):
     "Bad input is refused with a clear message and changes nothing"
 
     @classmethod
@@ -51,32 +52,6 @@ class BadInputTestCase(unittest.TestCase):
     def subject(self, name):
         "A subject of its own for each order of a test"
         return f"{self.id().rsplit('.', 1)[-1]} {name}"
-
-    def message(self, message, **params):
-        with self.actor.as_admin():
-            return message_text(self.config, message, **params)
-
-    def refused(self, exception, call):
-        "Run call, assert it raises exception (exactly); return the error"
-        with self.assertRaises(UserError) as context:
-            call()
-        error = context.exception
-        self.assertIs(type(error), exception, error.message)
-        return error
-
-    def assertRefused(self, exception, message, call, **params):
-        "call raises exception with the text of message and params"
-        error = self.refused(exception, call)
-        self.assertEqual(error.message, self.message(message, **params))
-        return error
-
-    def assertRefusedLike(self, exception, message, call):
-        "call raises exception with the text of message, whatever params"
-        error = self.refused(exception, call)
-        with self.actor.as_admin():
-            pattern = message_pattern(self.config, message)
-        self.assertRegex(error.message, pattern)
-        return error
 
     def line_state(self, line_id):
         "What a line is, as the administrator reads it"

@@ -6,7 +6,6 @@ vettings, the audit log and the notifications are as before."""
 import unittest
 
 from proteus import Model
-from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.edaftar_base.exceptions import ProtectedFieldError
@@ -15,10 +14,11 @@ from trytond.modules.edaftar_base.tests.tools import (
 from trytond.modules.edaftar_dak.exceptions import ApprovalError, StateError
 from trytond.modules.edaftar_summary.exceptions import (
     PaperAccessError, RouteError, VettingError)
+from trytond.modules.edaftar_base.tests.tools import RefusalTestMixin
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 
-from .tools import Actor, message_pattern, message_text
+from .tools import Actor
 
 SUMMARY = 'edaftar.summary'
 STEP = 'edaftar.summary.step'
@@ -29,7 +29,7 @@ STEP_FIELDS = {'remarks': "Remarks", 'decision': "Decision",
     'decided_by': "Decided By", 'approver': "Approver", 'current': "Current"}
 
 
-class BadInputTestCase(unittest.TestCase):
+class BadInputTestCase(RefusalTestMixin, unittest.TestCase):
     "Bad input is refused with a clear message and changes nothing"
 
     @classmethod
@@ -49,32 +49,6 @@ class BadInputTestCase(unittest.TestCase):
     def subject(self, name=''):
         "A subject of its own for each paper of a test"
         return f"{self.id().rsplit('.', 1)[-1]} {name}".strip()
-
-    def message(self, message, **params):
-        with self.actor.as_admin():
-            return message_text(self.config, message, **params)
-
-    def refused(self, exception, call):
-        "Run call, assert it raises exception (exactly); return the error"
-        with self.assertRaises(UserError) as context:
-            call()
-        error = context.exception
-        self.assertIs(type(error), exception, error.message)
-        return error
-
-    def assertRefused(self, exception, message, call, **params):
-        "call raises exception with the text of message and params"
-        error = self.refused(exception, call)
-        self.assertEqual(error.message, self.message(message, **params))
-        return error
-
-    def assertRefusedLike(self, exception, message, call):
-        "call raises exception with the text of message, whatever params"
-        error = self.refused(exception, call)
-        with self.actor.as_admin():
-            pattern = message_pattern(self.config, message)
-        self.assertRegex(error.message, pattern)
-        return error
 
     def rec_name(self, model, record_id):
         Record = Model.get(model)

@@ -8,7 +8,6 @@ import unittest
 
 import trytond.config as config
 from proteus import Model
-from trytond.exceptions import UserError
 from trytond.model.exceptions import AccessError
 from trytond.modules.company.tests.tools import get_company
 from trytond.modules.edaftar_base.exceptions import ProtectedFieldError
@@ -18,11 +17,12 @@ from trytond.modules.edaftar_dak.attachment import MAX_SIZE
 from trytond.modules.edaftar_dak.exceptions import AttachmentError
 from trytond.modules.edaftar_task.exceptions import (
     TaskAccessError, TaskDateError, TaskScopeError, TaskStateError)
+from trytond.modules.edaftar_base.tests.tools import RefusalTestMixin
 from trytond.tests.test_tryton import drop_db
 from trytond.tests.tools import activate_modules
 
 from .tools import (
-    GROUP, PDF, TASK, UPDATE, Actor, days, message_pattern, message_text)
+    GROUP, PDF, TASK, UPDATE, Actor, days)
 
 RECEIPT = "Bad input receipt"
 ADMIN_I = "Admin-I Section"
@@ -89,7 +89,7 @@ def setup_bad_input(config):
     actor.login('admin')
 
 
-class BadInputTestCase(unittest.TestCase):
+class BadInputTestCase(RefusalTestMixin, unittest.TestCase):
     "Bad input is refused with a clear message and changes nothing"
     maxDiff = None
 
@@ -122,32 +122,6 @@ class BadInputTestCase(unittest.TestCase):
     def subject(self, name=''):
         "A name of its own for each record of a test"
         return f"{self.id().rsplit('.', 1)[-1]} {name}".strip()
-
-    def message(self, message, **params):
-        with self.actor.as_admin():
-            return message_text(self.config, message, **params)
-
-    def refused(self, exception, call):
-        "Run call, assert it raises exception (exactly); return the error"
-        with self.assertRaises(UserError) as context:
-            call()
-        error = context.exception
-        self.assertIs(type(error), exception, error.message)
-        return error
-
-    def assertRefused(self, exception, message, call, **params):
-        "call raises exception with the text of message and params"
-        error = self.refused(exception, call)
-        self.assertEqual(error.message, self.message(message, **params))
-        return error
-
-    def assertRefusedLike(self, exception, message, call):
-        "call raises exception with the text of message, whatever params"
-        error = self.refused(exception, call)
-        with self.actor.as_admin():
-            pattern = message_pattern(self.config, message)
-        self.assertRegex(error.message, pattern)
-        return error
 
     def rec_name(self, model, record_id):
         Record = Model.get(model)
