@@ -342,6 +342,11 @@ class Attachment(metaclass=PoolMeta):
         shown = name or DEFAULT_NAME
         limit = config.getint(
             'edaftar', 'attachment_max_size', default=MAX_SIZE)
+        # A model may set its own limit (the citizen portal's, configured).
+        model_limit = getattr(
+            Pool().get(_model_name(resource)), 'attachment_max_size', None)
+        if model_limit:
+            limit = model_limit()
         if len(data) > limit:
             raise AttachmentError(gettext(
                     'edaftar_dak.msg_attachment_too_large',

@@ -462,6 +462,19 @@ class DocumentMixin(GuardMixin):
         cls.write(documents, {'reopen_reason': None})
 
     @classmethod
+    def reopen_by_server(cls, documents, reason):
+        """Reopen closed documents on the server's own authority (a
+        citizen's appeal), in the hands of their last holder: recorded as
+        a reopen movement with reason(document) as its instruction."""
+        Movement = Pool().get('edaftar.movement')
+        closed = [d for d in documents if d.state in {'closed', 'archived'}]
+        if not closed:
+            return
+        Movement.record_in_place(closed, 'reopen', reason)
+        with without_check_access():
+            cls.write(closed, {'state': 'in_process'})
+
+    @classmethod
     def _add_participants(cls, pairs):
         """Record that employees handled documents: pairs of
         (document id, employee id). They keep seeing them."""

@@ -27,8 +27,10 @@ ACTIONS = [
     ('pull_back', "Pull Back"),
     ('close', "Close"),
     ('reopen', "Reopen"),
+    ('escalate', "Escalate"),
     ]
-# Actions a client may create; close and reopen come from the buttons.
+# Actions a client may create; close and reopen come from the buttons,
+# escalate from the server alone (a deadline passed, a citizen appealed).
 MOVE_ACTIONS = {'mark', 'forward', 'return', 'send_back', 'pull_back'}
 # What the caller gives when creating a move; the server fills the rest
 # and refuses anything else.
@@ -461,6 +463,22 @@ class Movement(GuardMixin, ModelSQL, ModelView):
                 if document.holder.id != me else None,
                 sent_at=now, read_at=now, due_date=document.due_date)
             for document in documents]
+        return cls._perform(vlist)
+
+    @classmethod
+    def escalate(cls, documents, recipients, remark, due_date=None):
+        """Hand documents over to the officers above their holders, on the
+        server's own authority (a response time passed, a citizen appealed):
+        documents pair with recipients (employees); remark(document) is
+        the instruction. Recorded, audited and notified as any move."""
+        now = dt.datetime.now()
+        vlist = [cls._handover_values(
+                document, 'escalate', recipient, recipient.edaftar_unit,
+                instructions=remark(document),
+                actor=Transaction().user or None,
+                sent_at=now, read_at=None,
+                due_date=due_date or document._default_due_date(document))
+            for document, recipient in zip(documents, recipients)]
         return cls._perform(vlist)
 
     @classmethod

@@ -462,6 +462,30 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         AuditLog.log(receipts, 'register')
 
     @classmethod
+    def register_intake(cls, receipts, holder):
+        """Register draft receipts that came in without a clerk (the citizen
+        portal) into the hands of holder (an employee), on the server's own
+        authority: numbered in their department's register and audited as
+        any registration."""
+        pool = Pool()
+        Sequence = pool.get('edaftar.document.sequence')
+        AuditLog = pool.get('edaftar.audit.log')
+        now = dt.datetime.now()
+        for receipt in receipts:
+            receipt.number = Sequence.next_number(
+                'receipt', receipt.department, receipt.received_date)
+            receipt.holder = holder
+            receipt.holder_unit = holder.edaftar_unit
+            receipt.registered_at = now
+            receipt.state = 'registered'
+        with without_check_access():
+            cls.save(receipts)
+        cls._add_participants((r.id, holder.id) for r in receipts)
+        AuditLog.log(receipts, 'register', details=gettext(
+                'edaftar_dak.msg_receipt_intake_audit',
+                holder=holder.rec_name))
+
+    @classmethod
     @ModelView.button_action('edaftar_dak.wizard_move')
     def move(cls, receipts):
         pass
