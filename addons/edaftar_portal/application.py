@@ -650,30 +650,33 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
     # -- escalation ------------------------------------------------------
 
     @classmethod
-    def next_officer(cls, employee, department=None):
-        """The first head above employee (of their unit, then up the
-        tree, not beyond the department), or None"""
+    def next_officer(cls, employee):
+        """The first head above employee: of their unit, then up the tree
+        to their department (a district's is its division's); None at the
+        top"""
         unit = employee.edaftar_unit if employee else None
         while unit:
             head = unit.head
             if (head and head != employee and head.edaftar_unit
                     and head.user and head.user.active):
                 return head
-            if unit.kind in {'department', 'executive', 'division',
-                    'district'}:
+            if unit.kind in {'department', 'executive', 'division'}:
                 return None
             unit = unit.parent
         return None
 
     @classmethod
     def escalate_overdue(cls):
-        """Escalate every open case past its response time: first to the
-        holder's superior, then (half a response time later) to the head
-        of its department, with a notification and a note on the case"""
+        """Escalate every open case past its response time to the officer
+        above its holder (their unit's head), and again half a response
+        time later (the department's head), with a notification and a note
+        on the case"""
         pool = Pool()
         Date = pool.get('ir.date')
         Movement = pool.get('edaftar.movement')
+        ModelData = pool.get('ir.model.data')
         today = Date.today()
+        top = []
         with without_check_access():
             cases = cls.search([
                     ('public_state', '!=', 'done'),
@@ -690,23 +693,27 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
                 receipt = case.receipt
                 if receipt.state not in receipt._movable_states:
                     continue
-                if level == 0:
-                    above = cls.next_officer(receipt.holder)
-                else:
-                    above = case.department.head
-                    if above == receipt.holder:
-                        above = None
+                above = cls.next_officer(receipt.holder)
                 reason = gettext('edaftar_portal.msg_escalation_reason',
                     number=case.number, expected=case.expected_date,
                     level=level + 1)
                 if above:
                     Movement.escalate([receipt], [above], lambda r: reason)
+                else:
+                    # Nobody above: the holder is told it is overdue.
+                    top.append(dict(
+                            employees=[receipt.holder], assistants=True,
+                            label=reason, records=[case],
+                            action=ModelData.get_id(
+                                'edaftar_portal', 'act_application_form'),
+                            icon='tryton-warning'))
                 case.escalation_level = level + 1
                 case.escalated = True
                 case.escalated_at = dt.datetime.now()
                 case.save()
                 case.post_internal(reason)
                 escalated.append(case)
+            notify_many(top)
         return escalated
 
     # -- following the receipt --------------------------------------------

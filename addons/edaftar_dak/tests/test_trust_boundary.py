@@ -39,6 +39,9 @@ MESSAGES = {
     'edaftar_dak.msg_move_field_server': (
         'A movement\'s "%(field)s" is set by the server; it cannot be '
         'given.'),
+    'edaftar_dak.msg_move_action_not_allowed': (
+        'A move cannot be a "%(action)s": use Mark, Forward, Return, Send '
+        'Back or Pull Back; close and reopen with their buttons.'),
     'edaftar_dak.msg_correction_reason': (
         'Give the reason for correcting "%(fields)s" of "%(receipt)s".'),
     'edaftar_base.msg_history_not_readable': (
@@ -402,6 +405,23 @@ class TrustBoundaryTestCase(unittest.TestCase):
                                 name: value}]),
                     MOVE, 'edaftar_dak.msg_move_field_server',
                     field=self.field_names('edaftar.movement', name))
+                self.assertEqual(self.read('edaftar.receipt', receipt,
+                        'holder')['holder'], self.employees['so.admin1'])
+
+    def test_movement_server_actions_refused(self):
+        "Escalating, closing or reopening by a movement is the server's"
+        for action in ['escalate', 'close', 'reopen']:
+            with self.subTest(action=action):
+                receipt = self.receipt(f"Letter the holder would {action}")
+                self.login('so.admin1')
+                self.assertRefused(
+                    lambda: self.call('edaftar.movement', 'create', [{
+                                'document': f'edaftar.receipt,{receipt}',
+                                'action': action,
+                                'to_employee': self.employees['as.admin'],
+                                }]),
+                    MOVE, 'edaftar_dak.msg_move_action_not_allowed',
+                    action=action)
                 self.assertEqual(self.read('edaftar.receipt', receipt,
                         'holder')['holder'], self.employees['so.admin1'])
 
