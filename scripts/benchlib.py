@@ -3,6 +3,7 @@ figures, percentiles, timing, throwaway PostgreSQL databases, COPY, and
 the in-process trytond helpers. Not a script; the two benchmarks import
 it from their own folder."""
 import math
+import re
 import socket
 import sys
 import time
@@ -138,3 +139,28 @@ def set_passwords(pool, dbname, user_ids, password):
         User = pool.get('res.user')
         User.write(User.browse(user_ids), {'password': password})
         transaction.commit()
+
+
+def explain_statements(conn, statements):
+    """EXPLAIN (ANALYZE, BUFFERS) on conn the SELECTs among statements
+    (not those FOR UPDATE), twice each, keeping the faster (the second
+    with warm catalog caches); return [(ms, statement, plan lines)],
+    slowest first"""
+    results = []
+    for sql in statements:
+        head = sql.lstrip()[:20].upper()
+        if not (head.startswith('SELECT') or head.startswith('WITH')) \
+                or 'FOR UPDATE' in sql.upper():
+            continue
+        best = None
+        for _ in range(2):
+            plan = [r[0] for r in conn.execute(
+                    'EXPLAIN (ANALYZE, BUFFERS) ' + sql)]
+            total = sum(float(m.group(1)) for text in plan
+                for m in [re.search(r'(?:Planning|Execution) Time: '
+                        r'([\d.]+) ms', text)] if m)
+            if best is None or total < best[0]:
+                best = (total, sql, plan)
+        results.append(best)
+    results.sort(key=lambda r: -r[0])
+    return results

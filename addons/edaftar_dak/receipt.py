@@ -9,6 +9,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     ChatMixin, Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.edaftar_base.guard import GuardMixin
+from trytond.modules.edaftar_base.notify import notify_many
 from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.report import Report
@@ -484,6 +485,15 @@ class Receipt(DocumentMixin, Workflow, ChatMixin, ModelSQL, ModelView):
         AuditLog.log(receipts, 'register', details=gettext(
                 'edaftar_dak.msg_receipt_intake_audit',
                 holder=holder.rec_name))
+        # No movement brought it: the holder is told here.
+        ModelData = pool.get('ir.model.data')
+        notify_many([dict(
+                    employees=[holder], assistants=True,
+                    label=gettext('edaftar_dak.msg_receipt_intake_notification',
+                        receipt=r.number),
+                    description=r.subject, records=[r],
+                    action=ModelData.get_id(*r._movement_action),
+                    icon='tryton-email') for r in receipts])
 
     @classmethod
     @ModelView.button_action('edaftar_dak.wizard_move')

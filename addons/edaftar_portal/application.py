@@ -11,6 +11,8 @@ follows the receipt's movements."""
 import datetime as dt
 import math
 import re
+from email.errors import MessageError
+from email.headerregistry import Address
 from email.message import EmailMessage
 from secrets import token_urlsafe
 
@@ -68,6 +70,16 @@ def required(field):
             field=gettext(f'edaftar_portal.msg_label_{field}')))
 
 
+def is_address(value):
+    "Whether value is one e-mail address, user@domain.tld, to send to"
+    try:
+        address = Address(addr_spec=value)
+    except (ValueError, IndexError, MessageError):
+        return False
+    return bool(address.username and '.' in address.domain
+        and not address.domain.startswith('['))
+
+
 def clean_person(values):
     """Check who a citizen says they are (name, cnic, phone, email);
     return them as stored, or raise PortalError"""
@@ -88,6 +100,9 @@ def clean_person(values):
                 phone=_text(values, 'phone')))
     try:
         validate_email(_text(values, 'email'))
+        # Tryton checks nothing without the email_validator package.
+        if not is_address(_text(values, 'email')):
+            raise EmailNotValidError(_text(values, 'email'))
     except EmailNotValidError:
         raise PortalError(gettext(
                 'edaftar_portal.msg_email_invalid',
@@ -190,6 +205,8 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
                 Index(t, (t.web_user, Index.Range()),
                     (t.submitted_at, Index.Range(order='DESC'))),
                 Index(t, (t.submitted_at, Index.Range())),
+                Index(t, (t.public_state, Index.Equality()),
+                    (t.submitted_at, Index.Range())),
                 Index(t, (t.receipt, Index.Range())),
                 Index(t, (t.department, Index.Range()),
                     (t.public_state, Index.Equality())),
@@ -324,7 +341,12 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
                     or not -180 <= longitude <= 180):
                 raise PortalError(gettext(
                         'edaftar_portal.msg_location_invalid'))
-        clean['latitude'], clean['longitude'] = latitude, longitude
+        # Stored to the column's 6 decimals (about 0.1 m), whatever a GPS
+        # or a client sends.
+        clean['latitude'] = round(latitude, 6) if latitude is not None \
+            else None
+        clean['longitude'] = round(longitude, 6) if longitude is not None \
+            else None
         clean['address'] = (text('address') or '')[:256] or None
         if category.kind == 'complaint' and latitude is None \
                 and not clean['address']:
@@ -366,25 +388,29 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
         files = clean.pop('files')
         with without_check_access():
             receiver = category.get_receiver()
-            if (not receiver or not receiver.edaftar_unit
+            # Not to someone whose posting has ended, whatever their login
+            if (not receiver or not receiver.active
+                    or not receiver.edaftar_unit
                     or not receiver.user or not receiver.user.active):
                 raise PortalError(gettext(
                         'edaftar_portal.msg_category_no_receiver',
                         category=category.name))
             today = Date.today()
             now = dt.datetime.now()
-            subject = f'{category.name}: {clean["description"]}'
+            # One line: a Char (the description has the citizen's lines)
+            subject = f'{category.name}: ' + ' '.join(
+                clean['description'].split())
+            number = cls._new_number()
             receipt = Receipt(
                 department=category.department, received_date=today,
                 mode='portal', category=category.kind,
                 sender_name=clean['name'],
-                sender_address=clean['address'],
+                sender_address=clean['address'], letter_ref=number,
                 subject=subject[:200], priority='normal',
                 confidentiality='normal')
             receipt.save()
-            Receipt.register_intake([receipt], receiver)
             application = cls(
-                number=cls._new_number(), token=token_urlsafe(16),
+                number=number, token=token_urlsafe(16),
                 web_user=web_user, api_key=api_key, language=language,
                 category=category, kind=category.kind,
                 department=category.department, receipt=receipt,
@@ -392,14 +418,15 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
                 expected_date=today + dt.timedelta(days=category.sla_days),
                 **clean)
             application.save()
-            receipt.letter_ref = application.number
-            receipt.save()
             if files:
                 Attachment.save([Attachment(
                             resource=application, name=n, type='data',
                             data=d) for n, d in files])
             # The citizen is e-mailed the officers' public replies.
             Channel.subscribe_email(application, application.email)
+            # Last: it locks the department's register until the commit,
+            # and submissions to one department queue on it.
+            Receipt.register_intake([receipt], receiver)
         application.send_status_email('new')
         return application
 
@@ -583,9 +610,10 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
         """The citizen's rating of the answer (1-5): a 1 or 2 reopens the
         case once, escalated to the officer above the one who closed it"""
         self.check_owner(web_user)
-        try:
+        if isinstance(rating, str) and rating.strip().isdigit():
             rating = int(rating)
-        except (TypeError, ValueError):
+        elif not isinstance(rating, int) or isinstance(rating, bool):
+            # 2.5, True, None: not a rating
             rating = 0
         if not 1 <= rating <= 5:
             raise RatingError(gettext('edaftar_portal.msg_rating_invalid'))
@@ -619,12 +647,8 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
         reason = gettext('edaftar_portal.msg_appeal_reason',
             number=self.number, rating=self.rating,
             feedback=self.feedback or '-')
-        receipt = self.receipt
-        Receipt.reopen_by_server([receipt], lambda r: reason)
-        receipt = Receipt(receipt.id)
-        above = self.next_officer(receipt.holder)
-        if above:
-            Movement.escalate([receipt], [above], lambda r: reason)
+        # In progress before the receipt moves: receipt_moved then finds
+        # nothing to tell, the citizen gets the one e-mail of the appeal.
         self.appeal_rating, self.appeal_feedback = self.rating, self.feedback
         self.rating = self.feedback = self.rated_at = None
         self.reopened = True
@@ -634,6 +658,12 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
         self.public_state = 'in_progress'
         self.done_at = None
         self.save()
+        receipt = self.receipt
+        Receipt.reopen_by_server([receipt], lambda r: reason)
+        receipt = Receipt(receipt.id)
+        above = self.next_officer(receipt.holder)
+        if above:
+            Movement.escalate([receipt], [above], lambda r: reason)
         self.post_internal(reason)
         self.send_status_email('reopened')
 
@@ -657,8 +687,10 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
         unit = employee.edaftar_unit if employee else None
         while unit:
             head = unit.head
-            if (head and head != employee and head.edaftar_unit
-                    and head.user and head.user.active):
+            # In post today, with a login that works
+            if (head and head != employee and head.active
+                    and head.edaftar_unit and head.user
+                    and head.user.active):
                 return head
             if unit.kind in {'department', 'executive', 'division'}:
                 return None
@@ -759,7 +791,12 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
         if not base:
             base = config.get('edaftar', 'portal_url', default='')
         base = base.rstrip('/')
-        return f'{base}/applications/{self.number}' if base else ''
+        if not base:
+            return ''
+        if not self.web_user:
+            # Filed without an account (Open311): followed by its number.
+            return f'{base}/track?number={self.number}'
+        return f'{base}/applications/{self.number}'
 
     def send_status_email(self, event):
         """Tell the citizen (and the followers) that the case changed:

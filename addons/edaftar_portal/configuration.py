@@ -3,12 +3,25 @@
 from secrets import token_hex
 
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
+from trytond.model.modelstorage import is_leaf
 from trytond.i18n import gettext
-from trytond.modules.edaftar_base.exceptions import ProtectedFieldError
+from trytond.modules.edaftar_base.exceptions import (
+    DomainAccessError, ProtectedFieldError)
 from trytond.modules.edaftar_base.guard import from_client
 from trytond.transaction import without_check_access
 
 MB = 1024 * 1024
+
+
+def _domain_fields(domain):
+    "The names of the fields the clauses of domain start with"
+    if is_leaf(domain):
+        return {str(domain[0]).partition('.')[0]}
+    if isinstance(domain, (list, tuple)):
+        return set().union(*(
+                _domain_fields(d) for d in domain
+                if isinstance(d, (list, tuple))))
+    return set()
 
 
 class Configuration(ModelSingleton, ModelSQL, ModelView):
@@ -57,14 +70,35 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
         return 30
 
     @classmethod
-    def check_modification(cls, mode, records, values=None, external=False):
+    def _check_secret(cls, values):
         "The secret is the server's: no client writes it"
-        super().check_modification(
-            mode, records, values=values, external=external)
-        if external and values and 'secret' in values:
+        if from_client() and values and 'secret' in values:
             raise ProtectedFieldError(gettext(
                     'edaftar_base.msg_field_protected',
                     field=cls.secret.string, record=cls.__string__))
+
+    @classmethod
+    def create(cls, vlist):
+        for values in vlist:
+            cls._check_secret(values)
+        return super().create(vlist)
+
+    @classmethod
+    def write(cls, *args):
+        # Before ModelSingleton's: the first write creates the record
+        # without access checks (check_modification sees no values then).
+        for values in args[1::2]:
+            cls._check_secret(values)
+        super().write(*args)
+
+    @classmethod
+    def search(cls, domain, offset=0, limit=None, order=None, count=False):
+        # What a search finds would tell the secret a character at a time.
+        if from_client() and 'secret' in _domain_fields(domain):
+            raise DomainAccessError(gettext(
+                    'edaftar_portal.msg_configuration_secret_search'))
+        return super().search(
+            domain, offset=offset, limit=limit, order=order, count=count)
 
     @classmethod
     def read(cls, ids, fields_names):
