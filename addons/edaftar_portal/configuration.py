@@ -1,7 +1,9 @@
 # This file is part of e-Daftar.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
 from secrets import token_hex
 
+from trytond.cache import Cache
 from trytond.model import ModelSingleton, ModelSQL, ModelView, fields
 from trytond.model.modelstorage import is_leaf
 from trytond.i18n import gettext
@@ -43,6 +45,11 @@ class Configuration(ModelSingleton, ModelSQL, ModelView):
     duplicate_days = fields.Integer(
         "Duplicate Window (days)", required=True,
         domain=[('duplicate_days', '>=', 0)])
+    # What every portal page needs and that does not change: the secret
+    # and the government's time zone (routes.py), kept 10 minutes
+    _page_constants = Cache(
+        'edaftar.portal.configuration.page_constants',
+        duration=dt.timedelta(minutes=10), context=False)
     secret = fields.Char(
         "Secret", readonly=True,
         help="Signs the portal's form tokens; generated once.")

@@ -71,55 +71,25 @@ COLUMNS = [
     'submitted_at', 'started_at', 'done_at', 'escalated_at',
     'expected_date', 'latitude', 'longitude', 'api_key']
 
-# The API's own refusals (the portal's, on what a citizen sent, are its
-# translated messages)
-MESSAGES = {
-    'api_key_missing': (
-        "api_key was not provided: the applications that file requests "
-        "get a key from the portal's administrators."),
-    'api_key_invalid': "The api_key is not valid.",
-    'service_code_missing': "service_code was not provided.",
-    'service_code_unknown': (
-        'service_code "%(code)s" is not a service of this server: see '
-        'services.json.'),
-    'name_missing': (
-        "first_name and last_name were not provided: the citizen's name "
-        "is required."),
-    'cnic_missing': (
-        f"{CNIC_FIELD} was not provided: the citizen's CNIC (13 digits, "
-        "as 12345-1234567-1) is required."),
-    'media_url': (
-        "media_url is not supported: send the photo as the file field "
-        "media of a multipart/form-data request."),
-    'date_invalid': (
-        '%(name)s "%(value)s" is not an ISO 8601 date and time, as '
-        '2025-01-31T09:30:00+05:00.'),
-    'window_order': "start_date is after end_date.",
-    'window_long': (
-        "start_date and end_date are more than 90 days apart: ask for "
-        "90 days at most."),
-    'status_invalid': 'status "%(value)s" is neither open nor closed.',
-    'number_invalid': '%(name)s "%(value)s" is not a whole number from 1 '
-        'to %(limit)s.',
-    'too_many_ids': (
-        "Ask for at most %(limit)s service_request_id at once."),
-    'request_unknown': 'There is no service request %(id)s.',
-    'token_unknown': 'There is no token %(token)s.',
-    'service_unknown': 'There is no service %(code)s.',
-    'too_large': "The request is larger than %(limit)s MB.",
+# The API's refusals are the module's translated messages
+# (msg_open311_<key>, in the request's locale); those answered where there
+# is no database transaction (before or after it) are these, in English.
+OUTSIDE = {
+    'method': '%(method)s is not allowed here: use %(allowed)s.',
+    'server': 'The server could not answer: please try again later.',
+    'busy': 'The server is busy: please send the request again.',
+    'not_found': 'Not found.',
     'rate_limited': (
-        "Too many requests from your address: try again in %(seconds)s "
-        "seconds."),
-    'method': "%(method)s is not allowed here: use %(allowed)s.",
-    'not_found': "Not found.",
-    'server': "The server could not answer: please try again later.",
-    'busy': "The server is busy: please send the request again.",
+        'Too many requests from your address: try again in %(seconds)s '
+        'seconds.'),
     }
 
 
 def _message(key, **params):
-    text = MESSAGES[key]
-    return text % params if params else text
+    if key in OUTSIDE or not Transaction().database:
+        text = OUTSIDE.get(key) or OUTSIDE['server']
+        return text % params if params else text
+    return gettext(f'edaftar_portal.msg_open311_{key}', **params)
 
 
 def _shown(value, size=64):

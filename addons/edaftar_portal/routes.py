@@ -159,12 +159,19 @@ class Portal:
     @property
     def secret(self):
         if self._secret is None:
+            # Made once and never changed: kept by each process, so that
+            # a page (the tracking page too, for its language form) does
+            # not read it.
             Configuration = self.pool.get('edaftar.portal.configuration')
-            secret = Configuration(1).secret
+            constants = Configuration._page_constants
+            secret = constants.get('secret')
             if not secret:
-                if Transaction().readonly:
-                    raise NoSecret
-                secret = Configuration.get_secret()
+                secret = Configuration(1).secret
+                if not secret:
+                    if Transaction().readonly:
+                        raise NoSecret
+                    secret = Configuration.get_secret()
+                constants.set('secret', secret)
             self._secret = secret
         return self._secret
 
@@ -268,11 +275,18 @@ class Portal:
     def timezone(self):
         if self._tz is False:
             self._tz = None
-            Company = self.pool.get('company.company')
-            companies = Company.search([], limit=1, order=[('id', 'ASC')])
-            if companies and companies[0].timezone:
+            constants = self.pool.get(
+                'edaftar.portal.configuration')._page_constants
+            name = constants.get('timezone')
+            if name is None:
+                Company = self.pool.get('company.company')
+                companies = Company.search(
+                    [], limit=1, order=[('id', 'ASC')])
+                name = (companies[0].timezone or '') if companies else ''
+                constants.set('timezone', name)
+            if name:
                 try:
-                    self._tz = ZoneInfo(companies[0].timezone)
+                    self._tz = ZoneInfo(name)
                 except (KeyError, ValueError):
                     self._tz = None
         return self._tz

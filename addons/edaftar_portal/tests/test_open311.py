@@ -896,3 +896,19 @@ class Open311TestCase(unittest.TestCase):
                 400, locale='en', **{'attribute[cnic]': '12345'}), 400,
             english)
         self.assertEqual(self.counts(), before)
+
+    def test_urdu_api_refusals(self):
+        "locale=ur: the API's own refusals in Urdu too"
+        with Transaction().start(DB_NAME, 0, readonly=True, context={
+                    'language': 'ur'}):
+            from trytond.i18n import gettext
+            urdu = gettext('edaftar_portal.msg_open311_service_code_missing')
+            english = gettext(
+                'edaftar_portal.msg_open311_service_code_missing', 'en')
+        self.assertNotEqual(urdu, english)
+        before = self.counts()
+        self.assertError(
+            self.post(400, locale='ur', service_code=''), 400, urdu)
+        self.assertError(
+            self.post(400, locale='en', service_code=''), 400, english)
+        self.assertEqual(self.counts(), before)
