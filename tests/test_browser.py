@@ -61,7 +61,8 @@ def sources_hash():
     files = [LOAD_DEMO, *sorted((ROOT / 'data').rglob('*'))]
     for path in sorted((ROOT / 'addons').rglob('*')):
         parts = set(path.relative_to(ROOT).parts)
-        if not (parts & {'tests', '__pycache__'}
+        # The mobile app's sources (and their node_modules) are not data
+        if not (parts & {'tests', '__pycache__', 'node_modules', 'app'}
                 or any(p.endswith('.egg-info') for p in parts)):
             files.append(path)
     for path in files:
@@ -281,7 +282,7 @@ def test_section_officer_reads_receipt_history(page, server):
     # the form opens on no record.
     page.wait_for_load_state('networkidle')
     letter.locator('div.column-char').first.click()
-    expect(letter.locator('input[type=checkbox]')).to_be_checked()
+    expect(letter.locator('input[name^="tree-selection"]')).to_be_checked()
     tab.locator('button#switch_').first.click()
     expect(tab.locator('.form-char input:visible').first).to_have_value(
         re.compile(r'^SGAD-\d{4}-\d{6}$'))

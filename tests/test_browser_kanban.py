@@ -17,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import urllib.error
@@ -88,10 +89,18 @@ def database(tmp_path_factory):
         build_database(build)
         shutil.rmtree(CACHE, ignore_errors=True)  # older versions
         cached.parent.mkdir(parents=True)
-        shutil.copyfile(build / f'{DB}.sqlite', cached)
+        copy_database(build / f'{DB}.sqlite', cached)
     path = tmp_path_factory.mktemp('kanban-db')
-    shutil.copyfile(cached, path / f'{DB}.sqlite')
+    copy_database(cached, path / f'{DB}.sqlite')
     return path
+
+
+def copy_database(source, target):
+    """Copy an SQLite database with what its write-ahead log still holds
+    (a copy of the file alone loses the last transactions)"""
+    with contextlib.closing(sqlite3.connect(source)) as src, \
+            contextlib.closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 @pytest.fixture(scope='module')

@@ -656,6 +656,9 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
         self.escalated_at = dt.datetime.now()
         self.escalation_level = (self.escalation_level or 0) + 1
         self.public_state = 'in_progress'
+        if not self.started_at:
+            # Closed straight from new: in progress from now
+            self.started_at = self.escalated_at
         self.done_at = None
         self.save()
         receipt = self.receipt
@@ -774,7 +777,7 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
                 if case.public_state == state:
                     continue
                 case.public_state = state
-                if state == 'in_progress' and not case.started_at:
+                if state in {'in_progress', 'done'} and not case.started_at:
                     case.started_at = now
                 if state == 'done':
                     case.done_at = now

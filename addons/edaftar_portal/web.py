@@ -4,6 +4,7 @@
 validation, password reset, login throttling) with what a citizen gives
 on signing up."""
 import urllib.parse
+from email.message import EmailMessage
 
 from trytond.i18n import gettext
 from trytond.model import fields
@@ -60,6 +61,27 @@ class User(metaclass=PoolMeta):
             return _with_params(f'{base}/reset',
                 token=self.reset_password_token, email=self.email)
         return super().get_email_reset_password_url(url=url)
+
+    def get_email_validation(self):
+        "The portal's own e-mail, in the citizen's language"
+        return self._portal_email(
+            'validation', self.get_email_validation_url())
+
+    def get_email_reset_password(self):
+        return self._portal_email(
+            'reset', self.get_email_reset_password_url())
+
+    def _portal_email(self, kind, url):
+        "Return the e-mail of kind (validation, reset) and its subject"
+        language = self.edaftar_language or 'en'
+        with Transaction().set_context(language=language):
+            title = gettext(f'edaftar_portal.msg_email_subject_{kind}')
+            body = gettext(f'edaftar_portal.msg_email_body_{kind}',
+                name=self.edaftar_name or self.email, url=url)
+        msg = EmailMessage()
+        msg['Content-Language'] = language
+        msg.set_content(body)
+        return msg, title
 
     @classmethod
     def sign_up(cls, values, language='en'):
