@@ -13,6 +13,19 @@ RUN npm pack --silent "tryton-sao@${SAO_VERSION}" \
     && npm install --omit=dev --legacy-peer-deps --no-audit --no-fund \
     && touch custom.js custom.css
 
+# The staff's mobile app (addons/edaftar_mobile/app), built as scripts/setup
+# builds it, and Leaflet for the citizen portal's map.
+FROM node:20-bookworm-slim AS web
+ARG LEAFLET_VERSION=1.9.4
+WORKDIR /build
+COPY addons/edaftar_mobile/app app
+RUN cd app \
+    && npm ci --ignore-scripts --no-audit --no-fund \
+    && npm run build -- --out /build/mobile
+RUN npm pack --silent "leaflet@${LEAFLET_VERSION}" \
+    && tar xzf "leaflet-${LEAFLET_VERSION}.tgz" \
+    && mv package leaflet
+
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -31,6 +44,8 @@ COPY addons addons
 RUN pip install --no-deps ./addons/*/ \
     && python -c "import trytond.modules.edaftar_base"
 COPY --from=sao /build/package /opt/edaftar/sao
+COPY --from=web /build/mobile /opt/edaftar/mobile
+COPY --from=web /build/leaflet/dist /opt/edaftar/leaflet
 # e-Daftar's branding of the web client (custom.js, custom.css, images).
 COPY web/ /opt/edaftar/sao/
 
@@ -42,6 +57,8 @@ USER trytond
 ENV TRYTOND_CONFIG=/etc/trytond.conf \
     TRYTOND_DATABASE__PATH=/var/lib/trytond \
     TRYTOND_WEB__ROOT=/opt/edaftar/sao \
+    TRYTOND_EDAFTAR_MOBILE__ROOT=/opt/edaftar/mobile \
+    TRYTOND_EDAFTAR_PORTAL__LEAFLET=/opt/edaftar/leaflet \
     TRYTOND_LOGGING_LEVEL=30
 VOLUME /var/lib/trytond
 EXPOSE 8000
