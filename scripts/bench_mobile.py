@@ -39,24 +39,22 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from benchlib import LOGGING, free_port, step, table  # noqa: E402
+from benchlib import LOGGING, step, table  # noqa: E402
+# The browser tests' trytond (tests/test_browser.py)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'tests'))
+from test_browser import (  # noqa: E402
+    CHROMIUM_ARGS, serve as browser_serve)
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / 'var' / 'mobile'
-SAO = ROOT / 'var' / 'sao' / 'package'
 CONFIG = ROOT / 'config' / 'trytond.conf'
 LOAD_DEMO = ROOT / 'scripts' / 'load-demo'
 TEST_CACHE = ROOT / '.cache' / 'demo-db'
 DB = 'edaftar'
 PASSWORD = json.loads((ROOT / 'data' / 'demo.json').read_text())['password']
-CHROMIUM_ARGS = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-    '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync']
 PHONE = {
     'viewport': {'width': 390, 'height': 844},
     'is_mobile': True,
@@ -131,40 +129,11 @@ def demo_database(folder):
 @contextlib.contextmanager
 def serve(folder):
     "trytond on the database in folder; yield its URL (trailing slash)"
-    port = free_port()
-    listen = folder / 'listen.conf'
-    listen.write_text(f'[web]\nlisten = 127.0.0.1:{port}\n')
     logging = folder / 'logging.conf'
     logging.write_text(LOGGING)
-    env = dict(os.environ, TRYTOND_DATABASE__PATH=str(folder),
-        TRYTOND_WEB__ROOT=str(SAO))
-    log = open(folder / 'trytond.log', 'a')
-    process = subprocess.Popen([Path(sys.executable).parent / 'trytond',
-            '-c', CONFIG, listen, '-d', DB, '--logconf', logging],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f'http://127.0.0.1:{port}/'
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                sys.exit('trytond stopped:\n'
-                    + (folder / 'trytond.log').read_text()[-3000:])
-            try:
-                with urllib.request.urlopen(url, timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    sys.exit('trytond did not answer within 60 s')
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    with browser_serve(folder, DB, args=['--logconf', logging]) as url:
+        yield url + '/'
+
 
 
 def kb(n):

@@ -112,22 +112,27 @@ def free_port():
 
 
 @contextlib.contextmanager
-def serve(path, database=None):
+def serve(path, database=None, config='', ready='/', args=()):
     """Run trytond with sao on the SQLite databases in path (loading the
-    pool of database, DB by default); yield its URL (no trailing slash)"""
+    pool of database, DB by default); yield its URL (no trailing slash).
+    config: more of its configuration (after config/trytond.conf, which it
+    overrides); ready: the path answered once it serves; args: more of its
+    command line. The TRYTOND_* variables of the caller are left out (a
+    PostgreSQL lane's database URI)."""
     port = free_port()
     # config/trytond.conf sets [web] listen; a later file overrides it.
     listen = path / 'listen.conf'
-    listen.write_text(f'[web]\nlisten = 127.0.0.1:{port}\n')
-    env = dict(os.environ,
-        TRYTOND_DATABASE__PATH=str(path), TRYTOND_WEB__ROOT=str(SAO))
+    listen.write_text(f'[web]\nlisten = 127.0.0.1:{port}\n{config}')
+    env = {k: v for k, v in os.environ.items()
+        if not k.startswith('TRYTOND_')}
+    env.update(TRYTOND_DATABASE__PATH=str(path), TRYTOND_WEB__ROOT=str(SAO))
     log = open(path / 'trytond.log', 'a')
     # -d loads the database's pool at start: without it, trytond 8.0.12
     # answers the first login with KeyError 'res.user' (Cache.sync creates
     # an empty pool that the login then takes as loaded).
     process = subprocess.Popen([
             Path(sys.executable).parent / 'trytond', '-c', CONFIG, listen,
-            '-d', database or DB],
+            '-d', database or DB, *args],
         env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f'http://127.0.0.1:{port}'
     try:
@@ -137,7 +142,7 @@ def serve(path, database=None):
                 pytest.fail("trytond stopped:\n"
                     + (path / 'trytond.log').read_text()[-3000:])
             try:
-                with urllib.request.urlopen(url + '/', timeout=2):
+                with urllib.request.urlopen(url + ready, timeout=2):
                     break
             except OSError:
                 if time.monotonic() > deadline:

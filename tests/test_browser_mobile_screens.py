@@ -21,13 +21,11 @@ import datetime as dt
 import hashlib
 import os
 import shutil
-import socket
 import sqlite3
 import struct
 import subprocess
 import sys
 import time
-import urllib.request
 import zlib
 from pathlib import Path
 
@@ -41,10 +39,6 @@ CACHE = ROOT / '.cache' / 'mobile-screens-db'
 DB = 'mobile_screens'
 MODULES = ['edaftar_mobile', 'edaftar_directive', 'edaftar_task']
 TIMEOUT = 20_000  # ms, for a busy 2-core machine
-CHROMIUM_ARGS = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-    '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync']
 
 if not (MOBILE / 'index.html').exists():
     pytest.skip(
@@ -57,6 +51,8 @@ if not shutil.which('chromium'):
         allow_module_level=True)
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from test_browser import (  # noqa: E402
+    CHROMIUM_ARGS, serve as browser_serve)
 from proteus import Model  # noqa: E402
 from proteus.config import set_xmlrpc_session  # noqa: E402
 
@@ -101,52 +97,11 @@ def sources_hash():
     return digest.hexdigest()[:16]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
 def serve(path):
     """Run trytond on the SQLite database in path; yield its URL (no
     trailing slash). It serves the app from var/mobile, the default of
     [edaftar_mobile] root."""
-    port = free_port()
-    listen = path / 'listen.conf'
-    listen.write_text(f'[web]\nlisten = 127.0.0.1:{port}\n')
-    env = dict(os.environ, TRYTOND_DATABASE__PATH=str(path))
-    log = open(path / 'trytond.log', 'a')
-    # -d loads the database's pool at start (see test_browser.serve)
-    process = subprocess.Popen([
-            Path(sys.executable).parent / 'trytond', '-c', CONFIG, listen,
-            '-d', DB],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f'http://127.0.0.1:{port}'
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail("trytond stopped:\n"
-                    + (path / 'trytond.log').read_text()[-3000:])
-            try:
-                with urllib.request.urlopen(
-                        f'{url}/{DB}/mobile/manifest.webmanifest',
-                        timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("trytond did not answer within 60 s")
-                time.sleep(0.3)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    return browser_serve(path, DB, ready=f'/{DB}/mobile/manifest.webmanifest')
 
 
 @contextlib.contextmanager

@@ -24,13 +24,11 @@ import hashlib
 import os
 import re
 import shutil
-import socket
 import sqlite3
 import struct
 import subprocess
 import sys
 import time
-import urllib.request
 import zlib
 from pathlib import Path
 
@@ -43,10 +41,6 @@ ARTIFACTS = ROOT / 'var' / 'test-artifacts'
 CACHE = ROOT / '.cache' / 'portal-db'
 LEAFLET = ROOT / 'var' / 'leaflet' / 'package' / 'dist'
 DB = 'portal_browser'
-CHROMIUM_ARGS = [
-    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-    '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync']
 TIMEOUT = 20_000  # ms, for the server to answer on a busy 2-core machine
 FROM = 'portal@gob.example'
 CITIZEN_PASSWORD = 'citizen-password-1'
@@ -78,6 +72,8 @@ if not shutil.which('chromium'):
         allow_module_level=True)
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from test_browser import (  # noqa: E402
+    CHROMIUM_ARGS, serve as browser_serve)
 
 from trytond.modules.edaftar_base.tests.tools import (  # noqa: E402
     PASSWORD, JsonRpc, Mailbox, setup_government)
@@ -131,56 +127,13 @@ def sources_hash():
     return digest.hexdigest()[:16]
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
 def serve(path, email_uri=None):
     """Run trytond on the SQLite database DB in path, its e-mail sent to
     email_uri; yield its URL (no trailing slash)"""
-    port = free_port()
-    # After config/trytond.conf, which it overrides; the environment does
-    # not (a PostgreSQL lane's TRYTOND_DATABASE__URI is left out anyway).
-    extra = path / 'portal.conf'
-    extra.write_text(
-        f'[database]\npath = {path}\n'
-        f'[web]\nlisten = 127.0.0.1:{port}\n'
-        f'[email]\nuri = {email_uri or "smtp://127.0.0.1:1"}\n'
-        f'from = {FROM}\n')
-    env = {k: v for k, v in os.environ.items()
-        if not k.startswith('TRYTOND_')}
-    log = open(path / 'trytond.log', 'a')
-    process = subprocess.Popen([
-            Path(sys.executable).parent / 'trytond', '-c', CONFIG, extra,
-            '-d', DB],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f'http://127.0.0.1:{port}'
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail("trytond stopped:\n"
-                    + (path / 'trytond.log').read_text()[-3000:])
-            try:
-                with urllib.request.urlopen(
-                        f'{url}/{DB}/portal/static/portal.css', timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("trytond did not answer within 60 s")
-                time.sleep(0.2)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
+    return browser_serve(path, DB,
+        config=f'[email]\nuri = {email_uri or "smtp://127.0.0.1:1"}\n'
+        f'from = {FROM}\n',
+        ready=f'/{DB}/portal/static/portal.css')
 
 
 def build_database(path):

@@ -760,9 +760,10 @@ class Application(GuardMixin, ChatMixin, ModelSQL, ModelView):
         citizen is asked to rate it); reopened: in progress again."""
         now = dt.datetime.now()
         with without_check_access():
+            # On every move of the Dak: one indexed query, no order
             cases = {c.receipt.id: c for c in cls.search([
                         ('receipt', 'in', list({r for r, _ in moves})),
-                        ])}
+                        ], order=[])}
             changed = {}
             for receipt_id, action in moves:
                 case = cases.get(receipt_id)

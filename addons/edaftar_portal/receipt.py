@@ -59,8 +59,10 @@ class Movement(metaclass=PoolMeta):
     @classmethod
     def _perform(cls, vlist, notify=True):
         movements = super()._perform(vlist, notify=notify)
-        moves = [(m.receipt.id, m.action) for m in movements
-            if m.receipt and m.receipt.mode == 'portal']
+        # The receipt's id only (its column here): receipt_moved finds the
+        # citizens' cases among them in one indexed query, without reading
+        # the receipts of every move of the Dak.
+        moves = [(m.receipt.id, m.action) for m in movements if m.receipt]
         if moves:
             Application = Pool().get('edaftar.portal.application')
             Application.receipt_moved(moves)

@@ -506,6 +506,28 @@ class PushTestCase(RefusalTestMixin, unittest.TestCase):
         self.call('so.admin2', 'delete', [theirs])
         self.assertEqual(self.subscriptions(), {})
 
+    def test_other_users_subscription_not_found_around(self):
+        """Neither a dotted search, an order nor the history tells another
+        user's subscription"""
+        self.clear()
+        mine, _ = self.subscribe('so.admin1', 'dotted')
+        theirs, _ = self.subscribe('so.admin2', 'dotted-2')
+        for domain in [
+                [('user.login', '=', 'so.admin1')],
+                [('endpoint', 'ilike', '%dotted')],
+                [('id', '=', mine)],
+                ]:
+            with self.subTest(domain=domain):
+                self.assertEqual(
+                    self.call('so.admin2', 'search', domain, 0, None, None),
+                    [])
+        self.assertEqual(self.call('so.admin2', 'search', [], 0, None,
+                [('user.login', 'ASC')]), [theirs])
+        # No history of its own: the past is today's rule
+        self.assertRefusedLike(AccessError, 'ir.msg_read_rule_error',
+            lambda: self.call('so.admin2', 'read', [mine], ['device'],
+                context={'_datetime': dt.datetime.now()}))
+
     def test_not_staff_refused(self):
         "A user who is not on e-Daftar's staff has no subscription"
         User = Model.get('res.user', config=self.config)
